@@ -1,0 +1,137 @@
+"""The ``tagger`` command: thin argument handling around pure functions in their own modules."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from . import settings
+from .errors import TaggerError
+
+log = logging.getLogger("classifier")
+
+
+def _data_check(args) -> int:
+    from .checks import check_data, summary_rows
+    from .taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy(args.taxonomy)
+    result = check_data(args.files or [settings.default_data()], taxonomy, args.seeds)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    if not result.ok:
+        print(f"{len(result.problems)} problem(s) found", file=sys.stderr)
+        return 1
+    labelled = sum(1 for ex in result.examples if ex.labels)
+    print(f"paragraphs: {len(result.examples)}   labelled (>= 1 theme): {labelled}   "
+          f"taxonomy version: {taxonomy.version}")
+    print(f"{'theme':<28} {'name':<16} positives")
+    for tid, name, count in summary_rows(result):
+        print(f"{tid:<28} {name:<16} {count:>5}")
+    return 0
+
+
+def _train(args) -> int:
+    from tqdm import tqdm
+
+    from .retrain import retrain
+
+    steps = tqdm(total=4, desc="train", disable=None, file=sys.stderr)
+
+    def progress(message: str) -> None:
+        steps.set_postfix_str(message)
+        steps.update(1)
+        log.info("%s", message)
+
+    outcome = retrain(args.data or [settings.default_data()], args.taxonomy, args.models_dir,
+                      progress=progress)
+    steps.close()
+    cv = outcome.cv
+    print(f"model {outcome.metadata['version']} -> {outcome.artifact.path}")
+    print(f"leave-one-document-out macro-F1: model {cv.model.macro_f1:.3f}, "
+          f"keyword baseline {cv.baseline.macro_f1:.3f}")
+    print(f"report: {outcome.artifact.path / 'report.md'}")
+    return 0
+
+
+def _evaluate(args) -> int:
+    from .evaluate_cmd import evaluate_file
+    from .model import load_model
+    from .training_report import figures_table
+
+    model = load_model(args.model)
+    model_figures, baseline_figures, stale = evaluate_file(model, args.data)
+    if args.json:
+        print(json.dumps({"model_version": model.version, "data": str(args.data),
+                          "stale_taxonomy": stale, "model": model_figures.to_dict(),
+                          "baseline": baseline_figures.to_dict()}, ensure_ascii=False, indent=2))
+    else:
+        print(f"model {model.version} on {args.data}")
+        print(figures_table(model_figures, baseline_figures))
+    if stale:
+        print(f"warning: {stale}", file=sys.stderr)
+    return 0
+
+
+def _serve(args) -> int:
+    from service.serve import run  # the one place classifier reaches into service
+
+    return run(args.host, args.port, args.workers, args.model)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tagger", description=__doc__)
+    parser.add_argument("--log-level", default=settings.get("LOG_LEVEL"))
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    data = commands.add_parser("data", help="check labelled data").add_subparsers(
+        dest="data_command", required=True, metavar="ACTION")
+    check = data.add_parser("check", help="verify labelled files against the taxonomy and seeds")
+    check.add_argument("files", nargs="*", type=Path, help="exchange-format JSONL files")
+    check.add_argument("--taxonomy", type=Path, default=settings.default_taxonomy())
+    check.add_argument("--seeds", type=Path, default=settings.default_seeds_dir(),
+                       help="seed documents whose paragraphs must all be labelled")
+    check.set_defaults(func=_data_check)
+
+    train = commands.add_parser("train", help="train a model and make it current")
+    train.add_argument("--data", type=Path, action="append",
+                       help="labelled JSONL (repeatable; later files win on equal text)")
+    train.add_argument("--taxonomy", type=Path, default=settings.default_taxonomy())
+    train.add_argument("--models-dir", type=Path, default=settings.default_models_dir())
+    train.set_defaults(func=_train)
+
+    evaluate = commands.add_parser("evaluate", help="figures of a model on a labelled file")
+    evaluate.add_argument("--data", type=Path, required=True)
+    evaluate.add_argument("--model", type=Path, default=None, help="artifact directory")
+    evaluate.add_argument("--json", action="store_true", help="machine-readable output")
+    evaluate.set_defaults(func=_evaluate)
+
+    serve = commands.add_parser("serve", help="serve the HTTP API with gunicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--model", type=Path, default=None, help="artifact directory")
+    serve.set_defaults(func=_serve)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    try:
+        return args.func(args)
+    except TaggerError as exc:
+        print(f"tagger: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("tagger: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""The trained tagger: paragraphs in, themes with scores and reasons out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from . import features, settings
+from .errors import UnknownThemeError
+from .persistence import Artifact
+from .results import Explanation, Paragraph, Result, Term, ThemeScore
+from .segment import get_segmenter
+from .taxonomy import Taxonomy
+from .text import split_paragraphs
+from .training import TrainSettings, predict_scores
+
+
+class Model:
+    """A loaded model artifact; thread-safe for tagging once constructed."""
+
+    def __init__(self, estimator: dict, metadata: dict, path: Path | None = None):
+        self.estimator = estimator
+        self.metadata = metadata
+        self.path = path
+        self.version = metadata["version"]
+        self.taxonomy = Taxonomy.from_dict(metadata["taxonomy"])
+        self.settings = TrainSettings.from_dict(metadata["settings"])
+        self.thresholds = np.asarray(metadata["thresholds_array"], dtype=float)
+        self.segmenter = get_segmenter(metadata["dictionary"],
+                                       self.settings.features.min_word_freq)
+        self._names = {t.id: t.name_zh for t in self.taxonomy.themes}
+        self._feature_names = None
+
+    @property
+    def theme_ids(self) -> list[str]:
+        return self.taxonomy.ids
+
+    def scores(self, paragraphs: list[str]) -> np.ndarray:
+        """Score matrix (paragraph x theme), all themes in one sparse product."""
+        if not paragraphs:
+            return np.zeros((0, len(self.theme_ids)))
+        prepared = features.prepare(paragraphs, self.segmenter)
+        return predict_scores(self.estimator, prepared, self.settings)
+
+    def _cutoffs(self, min_score: float | None) -> np.ndarray:
+        return self.thresholds if min_score is None else np.maximum(self.thresholds, min_score)
+
+    def tag(self, texts, min_score: float | None = None) -> list[Result]:
+        """Tag articles: themes per paragraph and per article.
+
+        Parameters
+        ----------
+        texts : str or iterable of str
+            Articles; each is split into paragraphs at line breaks.
+        min_score : float, optional
+            Raise every theme's threshold to at least this score (never lowers it).
+
+        Returns
+        -------
+        list of Result
+            One per text, in order.
+
+        Examples
+        --------
+        >>> model = load_model()
+        >>> result = model.tag(["外卖骑手集中入会，领到了工会会员证。"])[0]
+        >>> "new_employment_membership" in result.theme_ids
+        True
+        """
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        split = [split_paragraphs(t) for t in texts]
+        flat = [p for paragraphs in split for p in paragraphs]
+        scores = self.scores(flat)
+        cutoffs = self._cutoffs(min_score)
+        results, start = [], 0
+        for paragraphs in split:
+            block = scores[start:start + len(paragraphs)]
+            start += len(paragraphs)
+            results.append(self._result(paragraphs, block, cutoffs))
+        return results
+
+    def _theme(self, j: int, score: float, paragraphs=()) -> ThemeScore:
+        tid = self.theme_ids[j]
+        return ThemeScore(tid, self._names[tid], round(float(score), 4), tuple(paragraphs))
+
+    def _result(self, paragraphs: list[str], scores: np.ndarray, cutoffs) -> Result:
+        hits = scores >= cutoffs
+        para_results = tuple(
+            Paragraph(i, text, tuple(self._theme(j, scores[i, j])
+                                     for j in np.argsort(-scores[i]) if hits[i, j]))
+            for i, text in enumerate(paragraphs))
+        themes = [self._theme(j, scores[:, j].max(), np.flatnonzero(hits[:, j]).tolist())
+                  for j in range(len(self.theme_ids)) if hits[:, j].any()]
+        themes.sort(key=lambda t: -t.score)
+        return Result(tuple(themes), para_results, self.version)
+
+    def explain(self, text: str, theme: str, top: int = 10) -> Explanation:
+        """Terms that pushed a theme's score up or down in the text's best paragraph.
+
+        Parameters
+        ----------
+        text : str
+            An article or paragraph.
+        theme : str
+            A theme id of the model's taxonomy.
+        top : int
+            How many terms to give in each direction.
+
+        Returns
+        -------
+        Explanation
+            The score and threshold, the paragraph index, and terms with their weights
+            (contribution to the theme's log-odds); every term occurs in the normalised text.
+        """
+        if theme not in self.theme_ids:
+            raise UnknownThemeError(theme, self.theme_ids)
+        j = self.theme_ids.index(theme)
+        paragraphs = split_paragraphs(text)
+        if not paragraphs:
+            return Explanation(theme, self._names[theme], 0.0, float(self.thresholds[j]), None)
+        best = int(np.argmax(self.scores(paragraphs)[:, j]))
+        prepared = features.prepare([paragraphs[best]], self.segmenter)
+        row = features.transform(self.estimator, prepared, self.settings.features)
+        score = float(self.scores([paragraphs[best]])[0, j])
+        weights = self._term_weights(row, j, prepared.normalized[0])
+        ranked = sorted(weights.items(), key=lambda kv: -kv[1])
+        up = tuple(Term(t, round(float(w), 4)) for t, w in ranked[:top] if w > 0)
+        down = tuple(Term(t, round(float(w), 4)) for t, w in reversed(ranked[-top:]) if w < 0)
+        return Explanation(theme, self._names[theme], round(score, 4),
+                           float(self.thresholds[j]), best, up, down)
+
+    def _term_weights(self, row, j: int, normalized: str) -> dict[str, float]:
+        if self._feature_names is None:
+            self._feature_names = features.feature_names(self.estimator, self.taxonomy)
+        weights: dict[str, float] = {}
+        contributions = row.data * self.estimator["coef"][row.indices, j]
+        for index, value in zip(row.indices, contributions, strict=True):
+            name = self._feature_names[index]
+            if name.startswith("keywords:"):
+                matched = [k for k in self.taxonomy[name[9:]].keywords if k in normalized]
+                for keyword in matched:
+                    weights[keyword] = weights.get(keyword, 0.0) + value / len(matched)
+            elif name.strip():
+                weights[name] = weights.get(name, 0.0) + float(value)
+        return weights
+
+
+def load_model(path: str | Path | None = None) -> Model:
+    """Load a model artifact, verifying its checksums, library versions and types.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        An artifact directory; by default ``TAGGER_MODEL_DIR`` or ``models/current``.
+
+    Returns
+    -------
+    Model
+
+    Raises
+    ------
+    ArtifactError
+        The directory is missing, tampered with, truncated, or built by other library versions.
+    """
+    directory = Path(path) if path is not None else settings.default_model_dir()
+    estimator, metadata = Artifact(directory).load()
+    return Model(estimator, metadata, directory.resolve())

@@ -1,0 +1,65 @@
+"""What tagging returns: themes per paragraph and per article, and explanations."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class ThemeScore:
+    id: str
+    name: str
+    score: float
+    # Indices of the paragraphs that carry the theme (article level only).
+    paragraphs: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    index: int
+    text: str
+    themes: tuple[ThemeScore, ...]
+
+
+@dataclass(frozen=True)
+class Result:
+    """Themes of one article and of each of its paragraphs."""
+
+    themes: tuple[ThemeScore, ...]
+    paragraphs: tuple[Paragraph, ...]
+    model_version: str
+
+    @property
+    def theme_ids(self) -> list[str]:
+        return [t.id for t in self.themes]
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        for para in data["paragraphs"]:
+            for theme in para["themes"]:
+                del theme["paragraphs"]
+        for theme in data["themes"]:
+            theme["paragraphs"] = list(theme["paragraphs"])
+        return data
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a text got (or missed) a theme: the terms of its best paragraph and their pull."""
+
+    theme: str
+    name: str
+    score: float
+    threshold: float
+    paragraph: int | None
+    up: tuple[Term, ...] = field(default=())
+    down: tuple[Term, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,78 @@
+"""``tagger train``: cross-validate, fit on all data, publish a new artifact, write the report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .dataset import load_examples
+from .evaluation import CrossValidation, cross_validate
+from .persistence import Artifact, library_versions, publish, sha256
+from .segment import get_segmenter
+from .taxonomy import Taxonomy, load_taxonomy
+from .training_report import write_report
+from .training import Corpus, TrainSettings, make_corpus, train
+
+
+@dataclass
+class TrainOutcome:
+    artifact: Artifact
+    cv: CrossValidation
+    metadata: dict
+
+
+def segmenter_for(taxonomy: Taxonomy, settings: TrainSettings):
+    return get_segmenter(taxonomy.dictionary_terms(), settings.features.min_word_freq)
+
+
+def corpus_from_files(data_files, taxonomy: Taxonomy, settings: TrainSettings) -> Corpus:
+    examples = load_examples(data_files, taxonomy)
+    segmenter = segmenter_for(taxonomy, settings)
+    return make_corpus([e.text for e in examples], [e.labels for e in examples],
+                       [e.group for e in examples], taxonomy, segmenter)
+
+
+def _metadata(version, taxonomy, settings, trained, cv, sources) -> dict:
+    data_files, taxonomy_file = sources
+    return {
+        "version": version,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "themes": [{"id": t.id, "name_zh": t.name_zh, "name_en": t.name_en}
+                   for t in taxonomy.themes],
+        "taxonomy_version": taxonomy.version,
+        "taxonomy": taxonomy.to_dict(),
+        "dictionary": taxonomy.dictionary_terms(),
+        "thresholds": dict(zip(taxonomy.ids, trained.thresholds.round(4).tolist(), strict=True)),
+        "thresholds_array": trained.thresholds.tolist(),
+        "settings": settings.to_dict(),
+        "training_data": {str(p): sha256(Path(p)) for p in data_files},
+        "taxonomy_sha256": sha256(Path(taxonomy_file)),
+        "cross_validation": cv.to_dict(),
+        "libraries": library_versions(),
+    }
+
+
+def retrain(data_files, taxonomy_file, models_dir, settings: TrainSettings | None = None,
+            progress=None) -> TrainOutcome:
+    """Train on all data and switch ``models_dir/current`` to the result once it loads."""
+    settings = settings or TrainSettings()
+    step = progress or (lambda message: None)
+    taxonomy = load_taxonomy(taxonomy_file)
+    step("reading and segmenting the labelled data")
+    corpus = corpus_from_files(data_files, taxonomy, settings)
+    segmenter = segmenter_for(taxonomy, settings)
+    step("leave-one-document-out cross-validation")
+    cv = cross_validate(corpus, taxonomy, settings, segmenter)
+    step("fitting on all data")
+    trained = train(corpus, taxonomy, settings, segmenter)
+    version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    metadata = _metadata(version, taxonomy, settings, trained, cv, (data_files, taxonomy_file))
+    step("writing and verifying the artifact")
+
+    def write(target: Artifact) -> None:
+        target.save(trained.estimator, metadata)
+        write_report(target.path, metadata, cv)
+
+    artifact = publish(Path(models_dir), version, write)
+    return TrainOutcome(artifact, cv, metadata)

@@ -14,6 +14,13 @@ from .errors import TaggerError
 log = logging.getLogger("classifier")
 
 
+def quiet_jieba() -> None:
+    """jieba sets its logger to DEBUG when imported, so import it before turning it down."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+
+
 def _data_check(args) -> int:
     from .checks import check_data, summary_rows
     from .taxonomy import load_taxonomy
@@ -82,6 +89,77 @@ def _serve(args) -> int:
     return run(args.host, args.port, args.workers, args.model)
 
 
+def _tag(args) -> int:
+    from tqdm import tqdm
+
+    from .batch import Job, run
+    from .records import Fields, read_records
+
+    model_dir = (args.model or settings.default_model_dir()).resolve()
+    job = Job(str(model_dir), args.format, args.explain, args.min_score)
+    records = read_records(args.inputs, Fields(args.id_field, args.text_field), args.input_format)
+    with tqdm(desc="tag", unit=" records", disable=None, file=sys.stderr) as bar:
+        summary = run(records, job, args.output, resume=args.resume, strict=args.strict,
+                      jobs=args.jobs, dask=args.dask, batch_size=args.batch_size,
+                      progress=bar.update)
+    print(summary, file=sys.stderr)
+    return 0
+
+
+def _add_tag(commands) -> None:
+    tag = commands.add_parser("tag", help="tag articles in files, directories or stdin",
+                              description="One output record per input record, in input "
+                              "order; unreadable records become records with an 'error'.")
+    tag.add_argument("inputs", nargs="+", metavar="INPUT", help="a .jsonl, .csv or .txt file "
+                     "(other names are text), a directory (its *.jsonl, *.csv and *.txt), "
+                     "or - for stdin (JSONL unless --input-format)")
+    tag.add_argument("-o", "--output", type=Path, help="output file (default: stdout); written "
+                     "to OUTPUT.part and renamed to OUTPUT when complete, so a run that stops "
+                     "early leaves OUTPUT as it was and OUTPUT.part for --resume")
+    tag.add_argument("--resume", action="store_true", help="continue an earlier run: keep the "
+                     "records of OUTPUT.part, or else of OUTPUT, while they match the input's "
+                     "in order (same ids, model and --explain) and tag the rest; the result is "
+                     "the complete output in input order, renamed to OUTPUT when complete")
+    tag.add_argument("--format", choices=("jsonl", "csv"), default="jsonl",
+                     help="csv: a row per article, a score column per theme")
+    tag.add_argument("--input-format", choices=("jsonl", "csv", "txt"),
+                     help="how to read stdin and named files, whatever their suffix")
+    tag.add_argument("--id-field", default="id", help="JSONL field or CSV column of the id")
+    tag.add_argument("--text-field", default="text", help="JSONL field or CSV column of the text")
+    tag.add_argument("--model", type=Path, default=None, help="artifact directory")
+    tag.add_argument("--min-score", type=float, help="raise every theme's threshold to this")
+    tag.add_argument("--explain", action="store_true", help="add the top terms of each theme")
+    tag.add_argument("--strict", action="store_true", help="stop at the first unreadable record")
+    tag.add_argument("--jobs", type=int, default=1, help="local worker processes")
+    tag.add_argument("--dask", metavar="ADDRESS", help="tag on the Dask cluster whose "
+                     "scheduler is at ADDRESS (tcp://host:port); the model directory must "
+                     "be readable at the same path on every worker")
+    tag.add_argument("--batch-size", type=int, default=256, help="records per batch")
+    tag.set_defaults(func=_tag)
+
+
+def _report(args) -> int:
+    from .report import count_output, plot, table
+    from .taxonomy import load_taxonomy
+
+    counts = count_output(args.file)
+    themes = [(t.id, t.name_zh) for t in load_taxonomy(args.taxonomy).themes]
+    print(table(counts, themes))
+    if args.plot:
+        plot(counts, args.plot, themes)
+        print(f"chart: {args.plot}")
+    return 0
+
+
+def _add_report(commands) -> None:
+    report = commands.add_parser("report", help="theme counts of a tag output, and a chart")
+    report.add_argument("file", type=Path, help="JSONL output of tagger tag")
+    report.add_argument("--plot", type=Path, help="write a PNG bar chart here")
+    report.add_argument("--taxonomy", type=Path, default=settings.default_taxonomy(),
+                        help="themes to list even when no article has them")
+    report.set_defaults(func=_report)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tagger", description=__doc__)
     parser.add_argument("--log-level", default=settings.get("LOG_LEVEL"))
@@ -115,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=2)
     serve.add_argument("--model", type=Path, default=None, help="artifact directory")
     serve.set_defaults(func=_serve)
+    _add_tag(commands)
+    _add_report(commands)
     return parser
 
 
@@ -122,7 +202,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("jieba").setLevel(logging.WARNING)
+    quiet_jieba()
     try:
         return args.func(args)
     except TaggerError as exc:
@@ -131,6 +211,10 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("tagger: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`tagger ... | head`); nothing left to say to it.
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

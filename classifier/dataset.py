@@ -1,4 +1,4 @@
-"""The labelled-data exchange format: JSONL records with ``text`` and ``labels``, other fields kept."""
+"""The labelled-data exchange format: JSONL with ``text`` and ``labels``, other fields kept."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Honest figures: leave-one-document-out cross-validation and per-theme metrics beside the baseline."""
+"""Honest figures: leave-one-document-out cross-validation, per theme, beside the baseline."""
 
 from __future__ import annotations
 

@@ -63,7 +63,7 @@ def keyword_theme_matrix(taxonomy: Taxonomy) -> tuple[list[str], sp.csr_matrix]:
 
 
 def build_vectorizers(settings: FeatureSettings, taxonomy: Taxonomy) -> dict:
-    """Unfitted feature parts; all scikit-learn, numpy and scipy types so that skops can trust them."""
+    """Unfitted feature parts: scikit-learn, numpy and scipy types only, so skops can trust them."""
     vocabulary, incidence = keyword_theme_matrix(taxonomy)
     return {
         "word": TfidfVectorizer(token_pattern=_TOKENS, lowercase=False,

@@ -11,8 +11,8 @@ from .evaluation import CrossValidation, cross_validate
 from .persistence import Artifact, library_versions, publish, sha256
 from .segment import get_segmenter
 from .taxonomy import Taxonomy, load_taxonomy
-from .training_report import write_report
 from .training import Corpus, TrainSettings, make_corpus, train
+from .training_report import write_report
 
 
 @dataclass

@@ -111,7 +111,8 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
         problems += _theme_problems(str(path), text, index, raw)
     ids = [t.get("id") for t in raw_themes]
     for dup in sorted({i for i in ids if ids.count(i) > 1 and isinstance(i, str)}):
-        problems.append(Problem(str(path), _line_of(text, f'"{dup}"'), f"duplicate theme id {dup!r}"))
+        problems.append(Problem(str(path), _line_of(text, f'"{dup}"'),
+                                f"duplicate theme id {dup!r}"))
     renames = data.get("renames", {})
     for old, new in renames.items():
         if new and new not in ids:

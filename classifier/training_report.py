@@ -39,8 +39,8 @@ def figures_table(model: Figures, baseline: Figures | None = None) -> str:
             b = baseline.themes[j]
             row += f" {b.precision:.2f} | {b.recall:.2f} | {b.f1:.2f} |"
         rows.append(row)
-    for name in ("macro_f1", "micro_f1"):
-        row = f"| **{name.replace('_', '-')}** | | | **{getattr(model, name):.3f}** | |"
+    for name, label in (("macro_f1", "macro-F1"), ("micro_f1", "micro-F1")):
+        row = f"| **{label}** | | | **{getattr(model, name):.3f}** | |"
         if baseline is not None:
             row += f" | | **{getattr(baseline, name):.3f}** |"
         rows.append(row)

@@ -1,0 +1,61 @@
+"""Normalisation, paragraph splitting and segmentation with the domain dictionary."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from classifier.segment import get_segmenter
+from classifier.text import normalize, split_paragraphs
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("１２３５１热线", "12351热线"),
+    ("驿站（暖心）：开放！", "驿站(暖心):开放!"),
+    ("  工会\u3000驿站 \t开放  ", "工会 驿站 开放"),
+    ("ＡＢＣ", "ABC"),
+])
+def test_normalize_makes_full_width_half_width_and_collapses_spaces(raw, expected):
+    assert normalize(raw) == expected
+
+
+def test_split_paragraphs_drops_blank_lines_and_strips():
+    assert split_paragraphs("  第一段\n\n \t\n第二段  \r\n") == ["第一段", "第二段"]
+
+
+@pytest.fixture(scope="module")
+def segmenter(taxonomy):
+    return get_segmenter(taxonomy.dictionary_terms())
+
+
+@pytest.mark.parametrize("term, sentence", [
+    ("工会驿站", "市总工会新建工会驿站二十家"),
+    ("新就业形态", "推动新就业形态劳动者入会"),
+    ("小三级工会", "推进小三级工会建设"),
+    ("产改", "深化产改走深走实"),
+    ("12351", "拨打12351职工服务热线"),
+    ("县级工会加强年", "开展县级工会加强年专项工作"),
+])
+def test_domain_dictionary_terms_stay_whole(segmenter, term, sentence):
+    tokens = segmenter.tokens(normalize(sentence))
+    assert any(term in token for token in tokens)
+    assert not any(token != term and token in term and len(token) > 0 for token in tokens
+                   if term not in token), tokens
+
+
+def test_segment_drops_punctuation_and_joins_with_spaces(segmenter):
+    assert segmenter.segment("工会驿站,开放!") == "工会驿站 开放"
+
+
+def test_segmenter_is_shared_per_dictionary(taxonomy):
+    assert get_segmenter(taxonomy.dictionary_terms()) is get_segmenter(
+        list(reversed(taxonomy.dictionary_terms())))
+
+
+def test_tokenizing_from_threads_gives_the_serial_result(segmenter):
+    texts = [f"第{i}个工会驿站为外卖骑手提供热饭和休息,推进小三级工会建设" for i in range(200)]
+    serial = [segmenter.tokens(t) for t in texts]
+    with ThreadPoolExecutor(8) as pool:
+        parallel = list(pool.map(segmenter.tokens, texts))
+    assert parallel == serial

@@ -1,0 +1,83 @@
+"""Throughput of the batch CLI: ``tagger tag`` on ~20,000 paragraphs with --jobs 1 and --jobs 2.
+
+Wall time of the whole command, as a user sees it: start-up and model loading included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+LABELS = REPO / "labels" / "paragraphs.jsonl"
+TAGGER = Path(sys.executable).with_name("tagger")
+PARAGRAPHS_PER_ARTICLE = 10
+
+
+def build_input(path: Path, n_paragraphs: int) -> tuple[int, int]:
+    """Articles of seed paragraphs, each varied a little; returns (articles, paragraphs)."""
+    with open(LABELS, encoding="utf-8") as handle:
+        seeds = [json.loads(line)["text"] for line in handle if line.strip()]
+    articles = max(1, n_paragraphs // PARAGRAPHS_PER_ARTICLE)
+    with open(path, "w", encoding="utf-8") as out:
+        for i in range(articles):
+            paragraphs = [_varied(seeds[(7 * i + j) % len(seeds)], i)
+                          for j in range(PARAGRAPHS_PER_ARTICLE)]
+            out.write(json.dumps({"id": f"bench-{i}", "text": "\n".join(paragraphs)},
+                                 ensure_ascii=False) + "\n")
+    return articles, articles * PARAGRAPHS_PER_ARTICLE
+
+
+def _varied(text: str, i: int) -> str:
+    # A number as in a real report (a date, a count): new n-grams, the same themes.
+    return f"{text}（{i % 97 + 1}日）" if i % 2 else f"{i % 89 + 2}月，{text}"
+
+
+def _timed_run(source: Path, output: Path, model_dir, jobs: int) -> float:
+    command = [str(TAGGER), "tag", str(source), "-o", str(output), "--jobs", str(jobs)]
+    if model_dir is not None:
+        command += ["--model", str(model_dir)]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def run(model_dir=None, n_paragraphs: int = 20_000) -> dict:
+    """Figures of ``tagger tag`` with one and two local processes on the same input."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "articles.jsonl"
+        records, paragraphs = build_input(source, n_paragraphs)
+        figures = {"records": records, "paragraphs": paragraphs}
+        for jobs in (1, 2):
+            seconds = _timed_run(source, Path(tmp) / f"jobs{jobs}.jsonl", model_dir, jobs)
+            figures[f"jobs{jobs}"] = {"seconds": round(seconds, 2),
+                                      "records_per_s": round(records / seconds, 1),
+                                      "paragraphs_per_s": round(paragraphs / seconds, 1)}
+        outputs = [(Path(tmp) / f"jobs{jobs}.jsonl").read_bytes() for jobs in (1, 2)]
+        figures["identical_output"] = outputs[0] == outputs[1]
+    figures["speedup"] = round(figures["jobs1"]["seconds"] / figures["jobs2"]["seconds"], 2)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", type=Path, default=None, help="artifact directory")
+    parser.add_argument("--paragraphs", type=int, default=20_000)
+    args = parser.parse_args()
+    figures = run(args.model, args.paragraphs)
+    print(f"batch CLI: {figures['records']} articles, {figures['paragraphs']} paragraphs")
+    for jobs in (1, 2):
+        f = figures[f"jobs{jobs}"]
+        print(f"  --jobs {jobs}: {f['seconds']:7.2f} s  {f['records_per_s']:8.1f} records/s  "
+              f"{f['paragraphs_per_s']:8.1f} paragraphs/s")
+    print(f"  speed-up --jobs 2 / --jobs 1: {figures['speedup']:.2f}x   "
+          f"identical output: {'yes' if figures['identical_output'] else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,258 @@
+"""The batch tagging job: records in, output lines out in input order, locally or on Dask."""
+
+from __future__ import annotations
+
+import fcntl
+import functools
+import itertools
+import os
+import shutil
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DataError, TaggerError
+from .pools import in_order, make_pool
+from .records import Record, Written, output_format, output_record
+
+BATCH_SIZE = 256
+EXPLAIN_TOP = 5
+_LOCK = threading.Lock()
+# The model of this process (a worker's, or the command's own with --jobs 1): loaded on first
+# use and kept, so that each process loads it once however many batches it tags.
+_LOADED: dict = {}
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every batch is tagged with; sent along with each batch to the worker that tags it."""
+
+    model_dir: str
+    format: str = "jsonl"
+    explain: bool = False
+    min_score: float | None = None
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    version: str
+    themes: tuple[tuple[str, str], ...]
+
+    @property
+    def theme_ids(self) -> list[str]:
+        return [tid for tid, _ in self.themes]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A tagged batch: its output lines and what the summary counts of it."""
+
+    lines: list[str]
+    errors: int
+    paragraphs: int
+    themes: Counter
+
+
+def _model(model_dir: str):
+    with _LOCK:
+        if _LOADED.get("dir") != model_dir:
+            from .model import load_model
+
+            _LOADED.clear()
+            _LOADED.update(dir=model_dir, model=load_model(model_dir))
+        return _LOADED["model"]
+
+
+def _plain_errors(function):
+    """Re-raise a worker's TaggerError as a plain one: its subclasses do not survive pickling."""
+    @functools.wraps(function)
+    def wrapper(*args):
+        try:
+            return function(*args)
+        except TaggerError as exc:
+            raise TaggerError(str(exc)) from None
+    return wrapper
+
+
+@_plain_errors
+def describe(model_dir: str) -> ModelInfo:
+    """Load the model into this process and say which it is."""
+    model = _model(model_dir)
+    return ModelInfo(model.version, tuple((t.id, t.name_zh) for t in model.taxonomy.themes))
+
+
+@_plain_errors
+def tag_batch(records: list[Record], job: Job) -> Chunk:
+    """Tag the readable records of a batch in one call; every record gets its output line."""
+    model = _model(job.model_dir)
+    readable = [r for r in records if r.error is None]
+    results = iter(model.tag([r.text for r in readable], min_score=job.min_score))
+    fmt = output_format(job.format, model.theme_ids, job.explain)
+    lines, themes, paragraphs = [], Counter(), 0
+    for record in records:
+        if record.error is not None:
+            lines.append(fmt.line(output_record(record)))
+            continue
+        result = next(results)
+        explanations = ([model.explain(record.text, tid, EXPLAIN_TOP).to_dict()
+                         for tid in result.theme_ids] if job.explain else None)
+        lines.append(fmt.line(output_record(record, result.to_dict(), explanations)))
+        themes.update(result.theme_ids)
+        paragraphs += len(result.paragraphs)
+    return Chunk(lines, len(records) - len(readable), paragraphs, themes)
+
+
+def _batches(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
+    while batch := list(itertools.islice(records, size)):
+        yield batch
+
+
+def _stop_at_errors(records) -> Iterator[Record]:
+    for record in records:
+        if record.error is not None:
+            raise DataError(record.problem)
+        yield record
+
+
+@dataclass
+class Summary:
+    """What a run did: records written (reused from an earlier output or not), errors, themes."""
+
+    names: tuple[tuple[str, str], ...] = ()
+    records: int = 0
+    errors: int = 0
+    reused: int = 0
+    paragraphs: int = 0
+    themes: Counter = field(default_factory=Counter)
+    elapsed: float = 0.0
+
+    def add(self, chunk: Chunk) -> None:
+        self.records += len(chunk.lines)
+        self.errors += chunk.errors
+        self.paragraphs += chunk.paragraphs
+        self.themes.update(chunk.themes)
+
+    def add_written(self, written: Written) -> None:
+        self.records += 1
+        self.reused += 1
+        self.errors += written.error
+        self.themes.update(written.themes)
+
+    def __str__(self) -> str:
+        seconds = max(self.elapsed, 1e-9)
+        lines = [f"records: {self.records}   errors: {self.errors}   reused: {self.reused}   "
+                 f"paragraphs tagged: {self.paragraphs}",
+                 f"elapsed: {self.elapsed:.1f} s   "
+                 f"{(self.records - self.reused) / seconds:.1f} records/s   "
+                 f"{self.paragraphs / seconds:.1f} paragraphs/s",
+                 "articles per theme:"]
+        lines += [f"  {tid:<28} {self.themes[tid]:>7}  {name}" for tid, name in self.names]
+        return "\n".join(lines)
+
+
+@contextmanager
+def _destination(output: Path | None, resume: bool):
+    """A binary handle: stdout, or ``OUTPUT.part``, renamed to OUTPUT once the run completes.
+
+    A run that stops early (killed, ``--strict``, an error) leaves OUTPUT as it was and
+    ``OUTPUT.part`` for ``--resume``; a lock keeps a second run from writing the same file.
+    """
+    if output is None:
+        yield sys.stdout.buffer
+        return
+    part = output.with_name(output.name + ".part")
+    try:
+        if resume and output.exists() and not part.exists():
+            shutil.copyfile(output, part)
+        handle = os.fdopen(os.open(part, os.O_RDWR | os.O_CREAT, 0o644), "r+b")
+    except OSError as exc:
+        raise TaggerError(f"cannot write {part}: {exc.strerror}") from None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise TaggerError(f"{part} is being written by another run") from None
+        if not resume:
+            handle.truncate()
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())
+        os.replace(part, output)
+
+
+def _reuse(handle, records: Iterator[Record], fmt, current: tuple[str, bool],
+           summary: Summary) -> tuple[Iterator[Record], int]:
+    """Keep an earlier output's records while they match the input's, in order; the rest is
+    left to tag. Returns the records left and where the kept ones end in the file."""
+    offset = 0
+    for written, end in fmt.written(handle):
+        record = next(records, None)
+        if record is None:
+            break
+        if not written.matches(record, *current):
+            records = itertools.chain([record], records)
+            break
+        offset = end
+        summary.add_written(written)
+    handle.seek(offset)
+    handle.truncate()
+    return records, offset
+
+
+def run(records, job: Job, output: Path | None = None, *, resume: bool = False,
+        strict: bool = False, jobs: int = 1, dask: str | None = None,
+        batch_size: int = BATCH_SIZE, progress=None) -> Summary:
+    """Tag every record and write one output line per record, in input order."""
+    _check(output, resume, jobs, dask, batch_size)
+    started = time.perf_counter()
+    records = _stop_at_errors(records) if strict else iter(records)
+    pool = make_pool(jobs, dask)
+    try:
+        summary = _write(pool, records, job, output, resume, batch_size, progress or _ignore)
+    except BaseException:
+        pool.close(abort=True)
+        raise
+    pool.close()
+    summary.elapsed = time.perf_counter() - started
+    return summary
+
+
+def _check(output, resume: bool, jobs: int, dask: str | None, batch_size: int) -> None:
+    if resume and output is None:
+        raise TaggerError("--resume needs an output file (-o FILE)")
+    if dask and jobs != 1:
+        raise TaggerError("--jobs and --dask exclude each other: Dask workers are the jobs")
+    if jobs < 1 or batch_size < 1:
+        raise TaggerError("--jobs and --batch-size must be at least 1")
+
+
+def _ignore(count: int) -> None:
+    pass
+
+
+def _write(pool, records, job: Job, output, resume, batch_size, progress) -> Summary:
+    infos = pool.warm(describe, job.model_dir)
+    if len(set(infos)) > 1:
+        raise TaggerError(f"workers loaded different models from {job.model_dir}: "
+                          f"{', '.join(sorted({i.version for i in infos}))}")
+    info = infos[0]
+    summary = Summary(info.themes)
+    fmt = output_format(job.format, info.theme_ids, job.explain)
+    with _destination(output, resume) as handle:
+        offset = 0
+        if resume:
+            records, offset = _reuse(handle, records, fmt, (info.version, job.explain), summary)
+        if offset == 0:
+            handle.write(fmt.header.encode())
+        progress(summary.records)
+        for chunk in in_order(pool, tag_batch, _batches(records, batch_size), job):
+            handle.write("".join(chunk.lines).encode())
+            handle.flush()
+            summary.add(chunk)
+            progress(len(chunk.lines))
+    return summary

@@ -1,0 +1,96 @@
+"""Where batches run: in this process, in local worker processes (joblib), or on Dask."""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future
+
+from .errors import TaggerError
+
+
+class _Inline:
+    """``--jobs 1``: each batch is tagged at once, in this process."""
+
+    window = 1
+
+    def submit(self, function, *args) -> Future:
+        future = Future()
+        future.set_result(function(*args))
+        return future
+
+    def warm(self, function, *args) -> list:
+        return [function(*args)]
+
+    def close(self, abort: bool = False) -> None:
+        pass
+
+
+def _quiet_worker() -> None:
+    import jieba  # it sets its own logger to DEBUG on import, so import it first
+
+    jieba.setLogLevel(logging.WARNING)
+
+
+class _Processes:
+    """``--jobs N``: joblib's (loky) worker processes, each loading the model once."""
+
+    def __init__(self, jobs: int):
+        from joblib.externals.loky import get_reusable_executor
+
+        self.workers, self.window = jobs, 2 * jobs
+        self._executor = get_reusable_executor(max_workers=jobs, initializer=_quiet_worker)
+
+    def submit(self, function, *args) -> Future:
+        return self._executor.submit(function, *args)
+
+    def warm(self, function, *args) -> list:
+        # One task per worker, all at once: the loads overlap and no batch waits behind one.
+        futures = [self.submit(function, *args) for _ in range(self.workers)]
+        return [f.result() for f in futures]
+
+    def close(self, abort: bool = False) -> None:
+        self._executor.shutdown(wait=not abort, kill_workers=abort)
+
+
+class _Dask:
+    """``--dask ADDRESS``: the workers of an existing distributed cluster."""
+
+    def __init__(self, address: str):
+        from distributed import Client
+
+        try:
+            self._client = Client(address, timeout="20s")
+        except OSError as exc:
+            raise TaggerError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        self.window = 2 * max(1, sum(self._client.nthreads().values()))
+
+    def submit(self, function, *args):
+        return self._client.submit(function, *args, pure=False)
+
+    def warm(self, function, *args) -> list:
+        # A task pinned to each worker; workers that join later load the model on first use.
+        futures = [self._client.submit(function, *args, pure=False, workers=[w])
+                   for w in self._client.nthreads()] or [self.submit(function, *args)]
+        return self._client.gather(futures)
+
+    def close(self, abort: bool = False) -> None:
+        self._client.close()
+
+
+def make_pool(jobs: int, dask: str | None):
+    if dask:
+        return _Dask(dask)
+    return _Processes(jobs) if jobs > 1 else _Inline()
+
+
+def in_order(pool, function, tasks, *args) -> Iterator:
+    """``function(task, *args)`` of each task, in order, with at most ``pool.window`` in flight."""
+    pending = deque()
+    for task in tasks:
+        pending.append(pool.submit(function, task, *args))
+        if len(pending) >= pool.window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()

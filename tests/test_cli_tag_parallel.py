@@ -1,0 +1,49 @@
+"""``tagger tag --jobs 2`` and ``--dask`` write exactly what one local process writes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import LABELS, read_jsonl, run_tagger
+
+BATCH = ("--batch-size", "8")
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory):
+    """Sixty articles of three paragraphs, with an unreadable line among them."""
+    paragraphs = [r["text"] for r in read_jsonl(LABELS)]
+    lines = [json.dumps({"id": f"n{i}", "text": "\n".join(paragraphs[3 * i:3 * i + 3])},
+                        ensure_ascii=False) for i in range(60)]
+    lines.insert(30, '{"id": "broken", "text": ')
+    path = tmp_path_factory.mktemp("parallel") / "in.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def local_output(source, model_dir) -> str:
+    return run_tagger("tag", source, "--model", model_dir, *BATCH, check=True).stdout
+
+
+def test_the_local_output_has_a_record_per_input_line(local_output):
+    assert len(local_output.splitlines()) == 61
+
+
+def test_two_local_processes_write_what_one_writes(source, model_dir, local_output):
+    result = run_tagger("tag", source, "--model", model_dir, "--jobs", "2", *BATCH, check=True)
+    assert result.stdout == local_output
+
+
+def test_a_dask_cluster_writes_what_a_local_run_writes(source, model_dir, local_output):
+    from distributed import LocalCluster
+
+    # No dashboard; the scheduler's HTTP server (health, metrics) on a free port, not 8787,
+    # which another cluster on the machine may hold.
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None,
+                      scheduler_kwargs={"dashboard_address": ":0"}) as cluster:
+        result = run_tagger("tag", source, "--model", model_dir, "--dask",
+                            cluster.scheduler_address, *BATCH, check=True)
+    assert result.stdout == local_output
+    assert "records: 61   errors: 1" in result.stderr

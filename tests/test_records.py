@@ -1,0 +1,139 @@
+"""Reading batch input into records, each located, and writing and re-reading output lines."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from classifier.records import CsvFormat, Fields, JsonlFormat, Record, output_record, read_records
+
+
+def _write(path, data: str | bytes):
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+def _read(path, **kwargs) -> list[tuple]:
+    return [(r.id, r.text, r.line, r.error) for r in read_records([path], **kwargs)]
+
+
+def test_jsonl_lines_become_records_with_their_line_numbers(tmp_path):
+    path = _write(tmp_path / "a.jsonl", '{"id": "a", "text": "甲"}\n\n{"id": 7, "text": "乙"}\n')
+    assert _read(path) == [("a", "甲", 1, None), (7, "乙", 3, None)]
+
+
+@pytest.mark.parametrize("line, error", [
+    ('{"id": "a", "text": "甲"', "invalid JSON: Expecting ',' delimiter (column 24)"),
+    ('["a", "甲"]', "record is not a JSON object"),
+    ('{"text": "甲"}', "field 'id' missing or not a string or integer"),
+    ('{"id": true, "text": "甲"}', "field 'id' missing or not a string or integer"),
+    ('{"id": "a"}', "field 'text' missing or not a non-empty string"),
+    ('{"id": "a", "text": "  "}', "field 'text' missing or not a non-empty string"),
+])
+def test_a_malformed_jsonl_line_is_a_located_error(tmp_path, line, error):
+    path = _write(tmp_path / "a.jsonl", f'{{"id": "ok", "text": "甲"}}\n{line}\n')
+    record = list(read_records([path]))[1]
+    assert (record.line, record.error) == (2, error)
+    assert str(record.problem) == f"{path}:2: {error}"
+
+
+def test_an_undecodable_jsonl_line_spoils_only_itself(tmp_path):
+    path = _write(tmp_path / "a.jsonl", b'{"id": "a", "text": "\xff"}\n{"id": "b", "text": "x"}\n')
+    assert _read(path) == [(None, None, 1, "not UTF-8: invalid start byte at byte 22"),
+                           ("b", "x", 2, None)]
+
+
+def test_a_byte_order_mark_is_not_an_error(tmp_path):
+    path = _write(tmp_path / "a.jsonl", b'\xef\xbb\xbf{"id": "a", "text": "x"}\n')
+    assert _read(path) == [("a", "x", 1, None)]
+
+
+def test_field_names_are_configurable(tmp_path):
+    path = _write(tmp_path / "a.jsonl", '{"doc": "d1", "body": "甲", "id": "ignored"}\n')
+    assert _read(path, fields=Fields("doc", "body")) == [("d1", "甲", 1, None)]
+
+
+def test_csv_rows_are_records_located_by_their_first_line(tmp_path):
+    path = _write(tmp_path / "a.csv", 'id,text\na,"第一段\n第二段"\nb,乙\n')
+    assert _read(path) == [("a", "第一段\n第二段", 2, None), ("b", "乙", 4, None)]
+
+
+@pytest.mark.parametrize("row, rid, error", [
+    ("b,乙,extra", None, "3 fields where the header has 2"),
+    ('b,"乙"x', None, "invalid CSV: ',' expected after '\"'"),
+    ("b,", "b", "field 'text' missing or not a non-empty string"),
+    (",乙", None, "field 'id' missing or not a string or integer"),
+])
+def test_a_malformed_csv_row_is_a_located_error_and_reading_goes_on(tmp_path, row, rid, error):
+    path = _write(tmp_path / "a.csv", f"id,text\na,甲\n{row}\nc,丙\n")
+    assert _read(path) == [("a", "甲", 2, None), (rid, None, 3, error), ("c", "丙", 4, None)]
+
+
+def test_undecodable_bytes_spoil_only_their_csv_row(tmp_path):
+    path = _write(tmp_path / "a.csv", b"id,text\na,\xff\nb,x\n")
+    assert _read(path) == [(None, None, 2, "not UTF-8"), ("b", "x", 3, None)]
+
+
+def test_a_text_file_is_one_article_whose_id_is_its_path(tmp_path):
+    path = _write(tmp_path / "a.txt", "第一段\n\n第二段\n")
+    assert _read(path) == [(str(path), "第一段\n\n第二段\n", None, None)]
+
+
+@pytest.mark.parametrize("data, line, error", [
+    (b"", None, "empty file"),
+    (b"ok\nok\n\xff\n", 3, "not UTF-8: invalid start byte"),
+])
+def test_an_unusable_text_file_is_an_error_with_its_id(tmp_path, data, line, error):
+    path = _write(tmp_path / "a.txt", data)
+    assert _read(path) == [(str(path), None, line, error)]
+
+
+def test_a_missing_file_is_an_error(tmp_path):
+    assert _read(tmp_path / "none.jsonl") == [(None, None, None,
+                                               "cannot read: No such file or directory")]
+
+
+def test_a_directory_is_read_recursively_in_name_order_by_suffix(tmp_path):
+    _write(tmp_path / "b.jsonl", '{"id": "j", "text": "乙"}\n')
+    (tmp_path / "a").mkdir()
+    _write(tmp_path / "a" / "x.txt", "甲")
+    _write(tmp_path / "c.csv", "id,text\nc,丙\n")
+    _write(tmp_path / "notes.md", "不读")
+    assert [r.id for r in read_records([tmp_path])] == [str(tmp_path / "a" / "x.txt"), "j", "c"]
+
+
+def test_input_format_overrides_the_suffix(tmp_path):
+    path = _write(tmp_path / "export.dat", "id,text\na,甲\n")
+    assert _read(path, kind="csv") == [("a", "甲", 2, None)]
+    assert _read(path) == [(str(path), "id,text\na,甲\n", None, None)]
+
+
+def test_an_error_record_keeps_its_location():
+    out = output_record(Record("in.jsonl", 3, "a", error="field 'text' missing"))
+    assert out == {"id": "a", "error": "in.jsonl:3: field 'text' missing", "path": "in.jsonl",
+                   "line": 3}
+
+
+TAGGED = {"id": "a", "themes": [{"id": "legal_aid", "name": "法律援助与维权", "score": 0.9,
+                                  "paragraphs": [0]}],
+          "paragraphs": [], "model_version": "v1"}
+
+
+def test_csv_output_has_a_score_column_per_theme_empty_when_absent():
+    fmt = CsvFormat(["worker_station", "legal_aid"])
+    assert fmt.header == "id,model_version,error,worker_station,legal_aid\n"
+    assert fmt.line(TAGGED) == "a,v1,,,0.9\n"
+    error = output_record(Record("in.csv", 2, "b", error="bad"))
+    assert fmt.line(error) == "b,,in.csv:2: bad,,\n"
+
+
+@pytest.mark.parametrize("fmt", [JsonlFormat(), CsvFormat(["worker_station", "legal_aid"])],
+                         ids=["jsonl", "csv"])
+def test_written_output_is_read_back_up_to_a_broken_last_line(fmt):
+    error = output_record(Record("in", 2, None, error="bad"))
+    data = fmt.header + fmt.line(TAGGED) + fmt.line(error)
+    written = list(fmt.written(io.BytesIO(data.encode() + b'half a li')))
+    assert [(w.id, w.error, w.model_version, w.themes) for w, _ in written] == [
+        ("a", False, "v1", ("legal_aid",)), (None, True, None, ())]
+    assert written[-1][1] == len(data.encode())

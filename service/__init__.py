@@ -1,0 +1,54 @@
+"""The HTTP service: the tagger's JSON API, a page for editors, and operations endpoints."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from . import admin, api, errors, holder, openapi, ops, page
+from .config import load as load_config
+
+__all__ = ["create_app"]
+
+
+def _configure_logging(app: Flask) -> None:
+    import jieba  # imported first: importing it resets its logger to DEBUG
+
+    app.logger.setLevel(app.config["LOG_LEVEL"].upper())
+    # jieba announces its dictionary on every load; only its warnings belong in our logs.
+    jieba.setLogLevel(logging.WARNING)
+
+
+def create_app(config=None) -> Flask:
+    """Build the service around the model of ``MODEL_DIR``.
+
+    The app starts even when the model does not load: it then answers ``/readyz`` and the API
+    with 503 and the reason, until an admin reload succeeds.
+
+    Parameters
+    ----------
+    config : mapping, optional
+        Settings by name (``MODEL_DIR``, ``ADMIN_TOKEN``, ``MAX_TEXT_CHARS``, ``MAX_ITEMS``,
+        ``MAX_BODY_BYTES``, ``LOG_LEVEL``) and Flask's own keys. They override the
+        ``TAGGER_*`` environment, which overrides the defaults of ``classifier.settings``.
+
+    Returns
+    -------
+    flask.Flask
+        The WSGI app, with the model holder in ``app.extensions["model_holder"]``.
+    """
+    app = Flask(__name__)
+    app.config.update(load_config(config))
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    _configure_logging(app)
+    errors.init_app(app)
+    holder.init_app(app)
+    ops.init_app(app)
+    api.init_app(app)
+    admin.init_app(app)
+    openapi.init_app(app)
+    page.init_app(app)
+    return app

@@ -1,0 +1,112 @@
+"""Operations: liveness, readiness, Prometheus metrics and the request id of every response.
+
+Metrics live in a registry of the app, so every app (and every test) counts on its own. Under
+gunicorn each worker process has its own app and so its own counts: a scrape of ``/metrics``
+reads the worker that answers it. Scrape each worker, or sum per-worker series by instance, when
+running more than one; the model version gauge is the same in all of them once reloads settle.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+from flask import Blueprint, Flask, Response, current_app, g, request
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily
+from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client.registry import Collector
+
+from .errors import error_response
+from .holder import ModelHolder, get_holder
+
+bp = Blueprint("ops", __name__)
+
+# A request id from the client is kept when it is short and plain, so that logs stay parseable.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+_LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class _ModelCollector(Collector):
+    """Version and readiness of the served model, read at scrape time."""
+
+    def __init__(self, holder: ModelHolder):
+        self.holder = holder
+
+    def collect(self):
+        model = self.holder.model
+        yield GaugeMetricFamily("tagger_model_ready", "1 when a model is loaded and served",
+                                value=0 if model is None else 1)
+        if model is not None:
+            yield InfoMetricFamily("tagger_model", "The served model",
+                                   value={"version": model.version})
+
+
+class Metrics:
+    """The app's Prometheus registry and the series the service records."""
+
+    def __init__(self, holder: ModelHolder):
+        self.registry = CollectorRegistry()
+        self.requests = Counter("tagger_http_requests", "HTTP requests answered",
+                                ("endpoint", "method", "status"), registry=self.registry)
+        self.latency = Histogram("tagger_http_request_duration_seconds",
+                                 "Time to answer an HTTP request", ("endpoint",),
+                                 buckets=_LATENCY_BUCKETS, registry=self.registry)
+        self.themes = Counter("tagger_themes_tagged", "Article themes tagged, by theme",
+                              ("theme",), registry=self.registry)
+        self.texts = Counter("tagger_texts_tagged", "Texts tagged", registry=self.registry)
+        self.registry.register(_ModelCollector(holder))
+
+
+def get_metrics() -> Metrics:
+    return current_app.extensions["tagger_metrics"]
+
+
+def count_themes(results) -> None:
+    metrics = get_metrics()
+    metrics.texts.inc(len(results))
+    for result in results:
+        for theme in result.themes:
+            metrics.themes.labels(theme.id).inc()
+
+
+def _start() -> None:
+    g.started = time.perf_counter()
+    given = request.headers.get("X-Request-ID", "")
+    g.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+
+
+def _finish(response: Response) -> Response:
+    response.headers["X-Request-ID"] = g.get("request_id") or uuid.uuid4().hex
+    endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+    metrics = get_metrics()
+    metrics.requests.labels(endpoint, request.method, str(response.status_code)).inc()
+    if "started" in g:
+        metrics.latency.labels(endpoint).observe(time.perf_counter() - g.started)
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz():
+    holder = get_holder()
+    if holder.model is None:
+        return error_response(503, "not_ready", f"no model loaded: {holder.error}")
+    return {"status": "ready", "model_version": holder.model.version}
+
+
+@bp.get("/metrics")
+def metrics():
+    return Response(generate_latest(get_metrics().registry), content_type=CONTENT_TYPE_LATEST)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["tagger_metrics"] = Metrics(get_holder(app))
+    app.before_request(_start)
+    app.after_request(_finish)
+    app.register_blueprint(bp)

@@ -1,0 +1,78 @@
+"""``tagger serve``: the service under gunicorn, with the model loaded once before the fork.
+
+gthread workers: one process per core runs the CPU-bound tagging, and a few threads per process
+keep idle keep-alive connections from holding a worker. On SIGTERM gunicorn stops accepting,
+lets requests in flight finish for up to ``GRACEFUL_TIMEOUT`` seconds, then exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from gunicorn.app.base import BaseApplication
+
+THREADS = 4
+GRACEFUL_TIMEOUT = 30
+# Client address, request line, status, bytes, milliseconds and the request id we answer with.
+ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
+# Settings of newer gunicorn releases, left out on older ones.
+_NEWER_SETTINGS = {"control_socket_disable"}
+
+
+class _Server(BaseApplication):
+    """gunicorn around an app that is already built (and so already holds its model)."""
+
+    def __init__(self, app, options: dict):
+        self.app = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings or key not in _NEWER_SETTINGS:
+                self.cfg.set(key, value)
+
+    def load(self):
+        return self.app
+
+
+def gunicorn_options(host: str, port: int, workers: int, log_level: str) -> dict:
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": THREADS,
+        "preload_app": True,
+        "graceful_timeout": GRACEFUL_TIMEOUT,
+        "timeout": 60,
+        "keepalive": 5,
+        "accesslog": "-",
+        "errorlog": "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "loglevel": log_level.lower(),
+        "proc_name": "tagger",
+        # No runtime control socket: nothing uses it, and servers side by side would share it.
+        "control_socket_disable": True,
+        # Heartbeat files on tmpfs: a slow disk must not get workers killed as stuck.
+        "worker_tmp_dir": "/dev/shm" if Path("/dev/shm").is_dir() else None,
+    }
+
+
+def run(host: str, port: int, workers: int, model_dir=None) -> int:
+    """Serve until stopped; the exit status of gunicorn."""
+    from . import create_app
+
+    config = {"MODEL_DIR": str(model_dir)} if model_dir else {}
+    try:
+        app = create_app(config)
+    except ValueError as exc:
+        print(f"tagger serve: error: {exc}", file=sys.stderr)
+        return 2
+    logging.getLogger("service").info("starting %d worker(s) on %s:%d", workers, host, port)
+    try:
+        _Server(app, gunicorn_options(host, port, workers, app.config["LOG_LEVEL"])).run()
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0

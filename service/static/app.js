@@ -1,0 +1,175 @@
+// The editors' page: sends the text to POST /v1/tag with explain, shows themes and reasons.
+"use strict";
+
+const HUES = 12;
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function score(value) {
+  return value.toFixed(2);
+}
+
+// The terms come from NFKC-normalised text; find them in the original by normalising per character.
+function normalisedIndex(text) {
+  let normalised = "";
+  const origin = [];
+  for (let i = 0; i < text.length; i += 1) {
+    const piece = text[i].normalize("NFKC");
+    normalised += piece;
+    for (let k = 0; k < piece.length; k += 1) origin.push(i);
+  }
+  origin.push(text.length);
+  return { normalised, origin };
+}
+
+// One hue per character of the text: the first (strongest) term that covers it wins.
+function markHues(text, marks) {
+  const { normalised, origin } = normalisedIndex(text);
+  const hues = new Array(text.length).fill(null);
+  for (const { term, hue } of marks) {
+    if (!term.trim()) continue;
+    let at = normalised.indexOf(term);
+    while (at !== -1) {
+      for (let i = origin[at]; i < origin[at + term.length]; i += 1) {
+        if (hues[i] === null) hues[i] = hue;
+      }
+      at = normalised.indexOf(term, at + 1);
+    }
+  }
+  return hues;
+}
+
+function highlighted(text, marks) {
+  const container = el("div", "text");
+  const hues = markHues(text, marks);
+  let start = 0;
+  for (let i = 1; i <= text.length; i += 1) {
+    if (i < text.length && hues[i] === hues[start]) continue;
+    const run = text.slice(start, i);
+    if (hues[start] === null) {
+      container.append(run);
+    } else {
+      const mark = el("mark", `hue-${hues[start]}`, run);
+      container.append(mark);
+    }
+    start = i;
+  }
+  return container;
+}
+
+function termList(terms, direction) {
+  const list = el("ul", "terms");
+  list.append(el("span", "terms-label", direction === "up" ? "推高：" : "拉低："));
+  for (const { term, weight } of terms) {
+    const sign = weight > 0 ? "+" : "−";
+    list.append(el("li", direction, `${term} ${sign}${Math.abs(weight).toFixed(2)}`));
+  }
+  return list;
+}
+
+function themeItem(theme, hue) {
+  const item = el("li", `theme hue-${hue}`);
+  item.dataset.theme = theme.id;
+  const head = el("div", "theme-head");
+  const meter = el("meter");
+  meter.min = 0;
+  meter.max = 1;
+  meter.value = theme.score;
+  head.append(el("strong", "name", theme.name), el("code", "", theme.id),
+              el("span", "score", score(theme.score)), meter);
+  item.append(head);
+  const where = theme.paragraphs.map((i) => `第 ${i + 1} 段`).join("、");
+  const threshold = theme.explanation ? `（阈值 ${score(theme.explanation.threshold)}）` : "";
+  item.append(el("p", "where", `${where}${threshold}`));
+  if (theme.explanation) {
+    if (theme.explanation.up.length) item.append(termList(theme.explanation.up, "up"));
+    if (theme.explanation.down.length) item.append(termList(theme.explanation.down, "down"));
+  }
+  return item;
+}
+
+function paragraphItem(paragraph, hues, marks) {
+  const item = el("li", paragraph.themes.length ? "paragraph tagged" : "paragraph");
+  item.append(el("span", "number", String(paragraph.index + 1)));
+  const body = el("div", "body");
+  body.append(highlighted(paragraph.text, marks));
+  const chips = el("ul", "chips");
+  for (const theme of paragraph.themes) {
+    chips.append(el("li", `chip hue-${hues.get(theme.id)}`, `${theme.name} ${score(theme.score)}`));
+  }
+  body.append(chips);
+  item.append(body);
+  return item;
+}
+
+// Up-terms of each theme, on the paragraph its explanation speaks of.
+function marksByParagraph(themes, hues) {
+  const marks = new Map();
+  for (const theme of themes) {
+    const explanation = theme.explanation;
+    if (!explanation || explanation.paragraph === null) continue;
+    const list = marks.get(explanation.paragraph) || [];
+    for (const { term } of explanation.up) list.push({ term, hue: hues.get(theme.id) });
+    marks.set(explanation.paragraph, list);
+  }
+  return marks;
+}
+
+function render(result) {
+  const hues = new Map(result.themes.map((theme, i) => [theme.id, i % HUES]));
+  const themes = document.getElementById("themes");
+  const paragraphs = document.getElementById("paragraphs");
+  themes.replaceChildren(...result.themes.map((theme) => themeItem(theme, hues.get(theme.id))));
+  const marks = marksByParagraph(result.themes, hues);
+  paragraphs.replaceChildren(...result.paragraphs.map(
+    (p) => paragraphItem(p, hues, marks.get(p.index) || [])));
+  document.getElementById("no-themes").hidden = result.themes.length > 0;
+  document.getElementById("model-version").textContent = `模型 ${result.model_version}`;
+  document.getElementById("results").hidden = false;
+}
+
+function showError(message) {
+  const error = document.getElementById("error");
+  error.textContent = message;
+  error.hidden = !message;
+}
+
+async function tag(text) {
+  const response = await fetch("v1/tag", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ text, explain: true }),
+  });
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    throw new Error(data && data.error ? data.error.message : `HTTP ${response.status}`);
+  }
+  return data;
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const button = document.getElementById("submit");
+  const status = document.getElementById("status");
+  button.disabled = true;
+  status.textContent = "标注中…";
+  showError("");
+  try {
+    render(await tag(document.getElementById("text").value));
+    status.textContent = "";
+  } catch (error) {
+    status.textContent = "";
+    showError(`标注失败：${error.message}`);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.getElementById("tag-form").addEventListener("submit", submit);
+});

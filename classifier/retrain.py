@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .curves import learning_curve, reliability
 from .dataset import load_examples
 from .evaluation import CrossValidation, cross_validate
 from .persistence import Artifact, library_versions, publish, sha256
@@ -26,11 +27,13 @@ def segmenter_for(taxonomy: Taxonomy, settings: TrainSettings):
     return get_segmenter(taxonomy.dictionary_terms(), settings.features.min_word_freq)
 
 
-def corpus_from_files(data_files, taxonomy: Taxonomy, settings: TrainSettings) -> Corpus:
-    examples = load_examples(data_files, taxonomy)
-    segmenter = segmenter_for(taxonomy, settings)
+def corpus_from_examples(examples, taxonomy: Taxonomy, settings: TrainSettings) -> Corpus:
     return make_corpus([e.text for e in examples], [e.labels for e in examples],
-                       [e.group for e in examples], taxonomy, segmenter)
+                       [e.group for e in examples], taxonomy, segmenter_for(taxonomy, settings))
+
+
+def corpus_from_files(data_files, taxonomy: Taxonomy, settings: TrainSettings) -> Corpus:
+    return corpus_from_examples(load_examples(data_files, taxonomy), taxonomy, settings)
 
 
 def _metadata(version, taxonomy, settings, trained, cv, sources) -> dict:
@@ -64,10 +67,16 @@ def retrain(data_files, taxonomy_file, models_dir, settings: TrainSettings | Non
     segmenter = segmenter_for(taxonomy, settings)
     step("leave-one-document-out cross-validation")
     cv = cross_validate(corpus, taxonomy, settings, segmenter)
+    step("learning curve")
+    curve = learning_curve(corpus, taxonomy, settings, segmenter, cv.model.macro_f1)
     step("fitting on all data")
     trained = train(corpus, taxonomy, settings, segmenter)
     version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     metadata = _metadata(version, taxonomy, settings, trained, cv, (data_files, taxonomy_file))
+    metadata["learning_curve"] = [{"fraction": f, "paragraphs": n, "macro_f1": round(m, 4)}
+                                  for f, n, m in curve]
+    metadata["reliability"] = [{"mean_score": round(s, 4), "observed": round(o, 4), "count": c}
+                               for s, o, c in reliability(corpus.Y, cv.oof_scores)]
     step("writing and verifying the artifact")
 
     def write(target: Artifact) -> None:

@@ -24,7 +24,8 @@ class TrainSettings:
     C: float = 10.0
     class_weight: str | None = "balanced"
     # Weight of each taxonomy keyword as a one-word example of its theme (0 turns it off).
-    keyword_example_weight: float = 0.3
+    # Leave-one-document-out macro-F1 is flat from 0.5 to 1.5; without these examples it drops.
+    keyword_example_weight: float = 1.0
     # Share of the all-themes pooled threshold in each theme's threshold (0: per theme only).
     threshold_pooling: float = 0.5
 
@@ -97,8 +98,9 @@ def fit_estimator(corpus: Corpus, taxonomy: Taxonomy, settings: TrainSettings) -
         if y.min() == y.max():
             intercept[j] = 10.0 if y[0] else -10.0
             continue
+        # The dual solver: far fewer samples than features, so the same fit about 50x faster.
         clf = LogisticRegression(C=settings.C, class_weight=settings.class_weight,
-                                 solver="liblinear", max_iter=1000)
+                                 solver="liblinear", dual=True, max_iter=1000)
         clf.fit(X, y, sample_weight=corpus.weights)
         coef[:, j] = clf.coef_[0]
         intercept[j] = clf.intercept_[0]

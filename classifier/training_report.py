@@ -65,9 +65,59 @@ def f1_chart(cv: CrossValidation, path: Path) -> Path:
     return path
 
 
+def curve_chart(points: list[dict], path: Path) -> Path:
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot([p["paragraphs"] for p in points], [p["macro_f1"] for p in points], marker="o")
+    for p in points:
+        ax.annotate(f"{p['fraction']:.0%}", (p["paragraphs"], p["macro_f1"]),
+                    textcoords="offset points", xytext=(0, 6), ha="center")
+    ax.set_xlabel("training paragraphs per fold")
+    ax.set_ylabel("macro-F1 (leave-one-document-out)")
+    ax.set_title("Learning curve")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def reliability_chart(rows: list[dict], path: Path) -> Path:
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfectly reliable")
+    ax.scatter([r["mean_score"] for r in rows], [r["observed"] for r in rows],
+               s=[20 + r["count"] / 5 for r in rows], label="score bins (size: count)")
+    ax.set_xlabel("out-of-fold score (bin mean)")
+    ax.set_ylabel("observed frequency of the label")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_title("Reliability of scores, all themes")
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def _spread_table(fold_thresholds, ids) -> str:
+    rows = ["| theme | min | max | std |", "|---|---:|---:|---:|"]
+    for j, tid in enumerate(ids):
+        col = fold_thresholds[:, j]
+        rows.append(f"| `{tid}` | {col.min():.2f} | {col.max():.2f} | {col.std():.3f} |")
+    return "\n".join(rows)
+
+
+def _curve_table(points: list[dict]) -> str:
+    rows = ["| share of training paragraphs | paragraphs per fold | macro-F1 |", "|---:|---:|---:|"]
+    rows += [f"| {p['fraction']:.0%} | {p['paragraphs']} | {p['macro_f1']:.3f} |" for p in points]
+    return "\n".join(rows)
+
+
 def write_report(directory: Path, metadata: dict, cv: CrossValidation) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     chart = f1_chart(cv, directory / "f1.png")
+    curve = curve_chart(metadata["learning_curve"], directory / "learning_curve.png")
+    calibration = reliability_chart(metadata["reliability"], directory / "reliability.png")
+    ids = [t.id for t in cv.model.themes]
     thresholds = ", ".join(f"`{k}` {v:.2f}" for k, v in metadata["thresholds"].items())
     text = f"""# Training report: model {metadata['version']}
 
@@ -79,6 +129,24 @@ Trained {metadata['created']} on {', '.join(metadata['training_data'])}
 {figures_table(cv.model, cv.baseline)}
 
 ![Per-theme F1]({chart.name})
+
+## Is more labelling worth it?
+
+Macro-F1 under leave-one-document-out with each training fold cut to a share of its paragraphs
+(the held-out document stays whole). A curve still rising at 100% says more labels will pay.
+
+{_curve_table(metadata["learning_curve"])}
+
+![Learning curve]({curve.name})
+
+Spread of each theme's threshold across the five training folds (a wide spread means the
+threshold rests on few examples):
+
+{_spread_table(cv.fold_thresholds, ids)}
+
+Reliability: out-of-fold scores against how often the label is really there.
+
+![Reliability]({calibration.name})
 
 ## Settings and why
 

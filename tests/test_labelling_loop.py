@@ -1,0 +1,139 @@
+"""Doubtful labels, Label Studio round trips and taxonomy renames."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import LABELS, TAXONOMY, read_jsonl, run_tagger, write_jsonl
+
+STATION_DOC = "003_daa796f06ba2c110.txt"
+
+
+def _small_corpus(tmp_path, docs):
+    records = [r for r in read_jsonl(LABELS) if r["doc"] in docs]
+    return write_jsonl(tmp_path / "small.jsonl", records)
+
+
+CITIES = ("安康", "汉中", "南宁", "西宁", "抚州")
+
+
+def _tiny_corpus(tmp_path, flipped_city):
+    """Five one-city articles of three clear paragraphs and a byline; one station label dropped."""
+    records = []
+    for n, city in enumerate(CITIES):
+        doc = f"{city}.txt"
+        station = ["worker_station"] if city != flipped_city else []
+        records += [
+            {"id": f"{city}-1", "doc": doc, "labels": station,
+             "text": f"{city}市总工会新建工会驿站{n + 3}个,为环卫工人提供饮水、热饭和休息。"},
+            {"id": f"{city}-2", "doc": doc, "labels": ["legal_aid"],
+             "text": f"{city}市工会法律援助律师为{n + 20}名农民工讨回欠薪,开通12351维权热线。"},
+            {"id": f"{city}-3", "doc": doc, "labels": ["skills_competition"],
+             "text": f"{city}市举办焊工职业技能大赛,{n + 50}名选手同台竞技比武。"},
+            {"id": f"{city}-4", "doc": doc, "labels": [], "text": f"本报记者 {city}报道"},
+        ]
+    return write_jsonl(tmp_path / "tiny.jsonl", records)
+
+
+def test_a_flipped_label_tops_the_suspects(tmp_path):
+    path = _tiny_corpus(tmp_path, flipped_city="南宁")
+    result = run_tagger("data", "suspects", "--data", path, "--top", "3", "--json", check=True)
+    top = json.loads(result.stdout.splitlines()[0])
+    assert (top["id"], top["theme"], top["given"]) == ("南宁-1", "worker_station", False)
+    assert top["score"] >= top["threshold"]
+    assert top["where"] == f"{path}:9"
+    assert "not labelled worker_station" in top["reason"]
+
+
+def test_labelstudio_config_offers_every_theme():
+    result = run_tagger("labelstudio", "config", check=True)
+    assert result.stdout.count("<Choice ") == 13
+    assert 'choice="multiple"' in result.stdout
+
+
+def _annotate(tasks):
+    """What a Label Studio annotator does: one annotation per task, the second one cancelled."""
+    for number, task in enumerate(tasks):
+        task["id"] = number + 1
+        labels = task.pop("annotations")[0]["result"][0]["value"]["choices"] if (
+            "annotations" in task) else []
+        task["annotations"] = [{"was_cancelled": number == 1, "created_at": "2026-01-01",
+                                "result": [{"from_name": "themes", "to_name": "text",
+                                            "type": "choices", "value": {"choices": labels}}]}]
+    return tasks
+
+
+def test_labelstudio_export_import_train_round_trip(tmp_path):
+    source = _small_corpus(tmp_path, docs=(STATION_DOC, "001_86f1adba2de0a87b.txt"))
+    tasks_file = tmp_path / "tasks.json"
+    run_tagger("labelstudio", "export", source, "-o", tasks_file, check=True)
+    tasks = json.loads(tasks_file.read_text(encoding="utf-8"))
+    assert tasks[0]["data"]["text"] == read_jsonl(source)[0]["text"]
+    assert "labels" not in tasks[0]["data"]
+    exported = tmp_path / "export.json"
+    exported.write_text(json.dumps(_annotate(tasks), ensure_ascii=False), encoding="utf-8")
+
+    imported = tmp_path / "imported.jsonl"
+    result = run_tagger("labelstudio", "import", exported, "-o", imported, check=True)
+    assert "skipped 1 without annotation" in result.stderr
+    original = read_jsonl(source)
+    back = read_jsonl(imported)
+    assert back == [r for i, r in enumerate(original) if i != 1]
+
+    models = tmp_path / "models"
+    run_tagger("train", "--data", imported, "--models-dir", models, check=True)
+    assert (models / "current" / "model.skops").is_file()
+
+
+def test_suggestions_become_predictions_not_annotations(tmp_path):
+    source = write_jsonl(tmp_path / "tasks.jsonl", [
+        {"id": "a", "text": "建成工会驿站", "labels": [],
+         "suggested": [{"id": "worker_station", "score": 0.9}]}])
+    result = run_tagger("labelstudio", "export", source, check=True)
+    task = json.loads(result.stdout)[0]
+    assert "annotations" not in task
+    assert task["predictions"][0]["result"][0]["value"]["choices"] == ["worker_station"]
+
+
+def _renamed_taxonomy(tmp_path):
+    text = TAXONOMY.read_text(encoding="utf-8")
+    text = text.replace('id = "worker_station"', 'id = "outdoor_worker_station"')
+    text = text.replace('version = "1"', 'version = "2"', 1)
+    text += '\n[renames]\nworker_station = "outdoor_worker_station"\n'
+    path = tmp_path / "taxonomy.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_renaming_a_theme_keeps_old_labels_usable(tmp_path):
+    from classifier.dataset import load_examples
+    from classifier.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy(_renamed_taxonomy(tmp_path))
+    assert taxonomy.version == "2" and "worker_station" not in taxonomy.ids
+    examples = load_examples([LABELS], taxonomy)
+    old = [r for r in read_jsonl(LABELS) if "worker_station" in r["labels"]]
+    renamed = [e for e in examples if "outdoor_worker_station" in e.labels]
+    assert len(renamed) == len(old) > 0
+    assert not any("worker_station" in e.labels for e in examples)
+
+
+def test_renamed_taxonomy_checks_clean(tmp_path):
+    result = run_tagger("data", "check", "--taxonomy", _renamed_taxonomy(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "outdoor_worker_station" in result.stdout
+
+
+def test_retiring_a_theme_drops_its_labels(tmp_path, taxonomy):
+    from classifier.taxonomy import Taxonomy
+
+    retired = Taxonomy(taxonomy.version, taxonomy.themes, renames={"old_theme": ""})
+    assert retired.map_labels(["old_theme", "legal_aid"]) == ["legal_aid"]
+
+
+def test_evaluate_reports_a_model_of_another_taxonomy_version_as_stale(tmp_path, model_dir):
+    result = run_tagger("evaluate", "--data", LABELS, "--model", model_dir, "--taxonomy",
+                        _renamed_taxonomy(tmp_path), "--json")
+    assert result.returncode == 0, result.stderr
+    assert "taxonomy version 1, the data uses version 2" in json.loads(result.stdout)[
+        "stale_taxonomy"]

@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from . import settings
+from . import cli_labelling, settings
 from .errors import TaggerError
 
 log = logging.getLogger("classifier")
@@ -162,82 +162,9 @@ def _add_report(commands) -> None:
     report.set_defaults(func=_report)
 
 
-def _suspects(args) -> int:
-    from .dataset import load_examples
-    from .retrain import corpus_from_examples, segmenter_for
-    from .suspects import find_suspects
-    from .taxonomy import load_taxonomy
-    from .training import TrainSettings
-
-    taxonomy, train_settings = load_taxonomy(args.taxonomy), TrainSettings()
-    examples = load_examples(args.data or [settings.default_data()], taxonomy)
-    corpus = corpus_from_examples(examples, taxonomy, train_settings)
-    found = find_suspects(examples, corpus, taxonomy, train_settings,
-                          segmenter_for(taxonomy, train_settings), args.top)
-    for suspect in found:
-        if args.json:
-            print(json.dumps(suspect.to_dict(), ensure_ascii=False))
-        else:
-            print(f"{suspect.where}: {suspect.id}: {suspect.reason}\n    {suspect.text[:80]}")
-    return 0
-
-
-def _add_suspects(data) -> None:
-    suspects = data.add_parser("suspects", help="labels the model doubts, most doubtful first",
-                               description="Out-of-fold scores (leave one document out) "
-                               "against the given labels, per paragraph and theme.")
-    suspects.add_argument("--data", type=Path, action="append", help="labelled JSONL "
-                          "(repeatable; default: the shipped labels)")
-    suspects.add_argument("--taxonomy", type=Path, default=settings.default_taxonomy())
-    suspects.add_argument("--top", type=int, default=20)
-    suspects.add_argument("--json", action="store_true", help="one JSON object per line")
-    suspects.set_defaults(func=_suspects)
-
-
-def _labelstudio(args) -> int:
-    from .labelstudio import from_export, labeling_config, to_tasks
-    from .taxonomy import load_taxonomy
-
-    taxonomy = load_taxonomy(args.taxonomy)
-    if args.action != "config" and args.file is None:
-        raise TaggerError(f"labelstudio {args.action} needs a FILE")
-    if args.action == "config":
-        print(labeling_config(taxonomy), end="")
-    elif args.action == "export":
-        records = [json.loads(line) for line in args.file.read_text(encoding="utf-8")
-                   .splitlines() if line.strip()]
-        _write(args.output, json.dumps(to_tasks(records), ensure_ascii=False, indent=1) + "\n")
-    else:
-        imported = from_export(args.file, taxonomy)
-        _write(args.output, "".join(json.dumps(r, ensure_ascii=False) + "\n"
-                                    for r in imported.records))
-        print(f"imported {len(imported.records)} labelled task(s), skipped "
-              f"{imported.unannotated} without annotation", file=sys.stderr)
-    return 0
-
-
-def _write(path: Path | None, text: str) -> None:
-    if path is None:
-        sys.stdout.write(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-
-
-def _add_labelstudio(commands) -> None:
-    ls = commands.add_parser("labelstudio", help="exchange tasks with Label Studio",
-                             description="config: the labelling interface; export: exchange-"
-                             "format JSONL (e.g. from tagger suggest) to Label Studio tasks, "
-                             "suggestions as predictions; import: a Label Studio JSON export "
-                             "to exchange-format JSONL for tagger train.")
-    ls.add_argument("action", choices=("config", "export", "import"))
-    ls.add_argument("file", type=Path, nargs="?", help="input of export/import")
-    ls.add_argument("-o", "--output", type=Path, help="output file (default: stdout)")
-    ls.add_argument("--taxonomy", type=Path, default=settings.default_taxonomy())
-    ls.set_defaults(func=_labelstudio)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tagger", description=__doc__)
+    parser = argparse.ArgumentParser(prog="tagger", description="Tag Chinese trade-union news "
+                                     "with the themes of union work it reports.")
     parser.add_argument("--log-level", default=settings.get("LOG_LEVEL"))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -249,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--seeds", type=Path, default=settings.default_seeds_dir(),
                        help="seed documents whose paragraphs must all be labelled")
     check.set_defaults(func=_data_check)
-    _add_suspects(data)
+    cli_labelling.add_data_commands(data)
 
     train = commands.add_parser("train", help="train a model and make it current")
     train.add_argument("--data", type=Path, action="append",
@@ -274,7 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=_serve)
     _add_tag(commands)
     _add_report(commands)
-    _add_labelstudio(commands)
+    cli_labelling.add_commands(commands)
     return parser
 
 

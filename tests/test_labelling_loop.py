@@ -137,3 +137,50 @@ def test_evaluate_reports_a_model_of_another_taxonomy_version_as_stale(tmp_path,
     assert result.returncode == 0, result.stderr
     assert "taxonomy version 1, the data uses version 2" in json.loads(result.stdout)[
         "stale_taxonomy"]
+
+
+def _articles(tmp_path):
+    base = [r["text"] for r in read_jsonl(LABELS) if len(r["text"]) > 40][:40]
+    near = base[0].replace("总工会", "总 工会", 1) + "。"
+    articles = [{"id": f"a{i}", "text": "\n".join(base[i * 10:(i + 1) * 10])} for i in range(4)]
+    articles.append({"id": "dup", "text": f"{near}\n{base[0]}"})
+    articles.append({"id": "broken"})
+    return write_jsonl(tmp_path / "articles.jsonl", articles), base[0], near
+
+
+def test_suggest_skips_near_duplicates_and_leaves_labels_empty(tmp_path, model_dir):
+    from difflib import SequenceMatcher
+
+    source, original, near = _articles(tmp_path)
+    out = tmp_path / "tasks.jsonl"
+    result = run_tagger("suggest", source, "--top", "40", "-o", out, "--model", model_dir,
+                        check=True)
+    assert "1 unreadable input record(s) skipped" in result.stderr
+    tasks = read_jsonl(out)
+    texts = [t["text"] for t in tasks]
+    assert not (original in texts and near in texts)
+    for i, a in enumerate(texts):
+        for b in texts[i + 1:]:
+            assert SequenceMatcher(None, a, b).ratio() < 0.9, (a, b)
+    assert all(t["labels"] == [] for t in tasks)
+    assert all(t["suggested"] and {"id", "score", "predicted"} <= set(t["suggested"][0])
+               for t in tasks)
+    assert run_tagger("data", "check", out, "--seeds", tmp_path).returncode == 0
+
+
+def test_suggest_starts_with_a_doubtful_paragraph_and_spreads_themes(tmp_path, model_dir):
+    source, _, _ = _articles(tmp_path)
+    out = tmp_path / "tasks.jsonl"
+    run_tagger("suggest", source, "--top", "5", "-o", out, "--model", model_dir, check=True)
+    tasks = read_jsonl(out)
+    first = {s["id"]: s["score"] for s in tasks[0]["suggested"]}
+    assert 0.05 < first[tasks[0]["doubtful_theme"]] < 0.95
+    assert len({t["doubtful_theme"] for t in tasks}) >= 3
+
+
+def test_suggest_excludes_labelled_texts(tmp_path, model_dir):
+    source, _, _ = _articles(tmp_path)
+    result = run_tagger("suggest", source, "--top", "100", "--exclude", LABELS,
+                        "--model", model_dir, check=True)
+    _, _, near = _articles(tmp_path)
+    assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == [near]

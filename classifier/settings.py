@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 # Where `pip install .` puts the shipped model and labels (see [tool.setuptools.data-files]).
-SHARE_DIR = Path(os.sys.prefix) / "share" / "union-tagger"
+SHARE_DIR = Path(sys.prefix) / "share" / "union-tagger"
 
 
 @dataclass(frozen=True)
@@ -79,3 +80,12 @@ def default_data() -> Path:
 
 def default_seeds_dir() -> Path:
     return _first_existing(PROJECT_DIR / "seeds", SHARE_DIR / "seeds")
+
+
+def markdown_table() -> str:
+    """The README's settings table, made from SETTINGS so the two cannot drift apart."""
+    rows = ["| environment variable | default | what it sets |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = "—" if s.default is None else f"`{s.default}`"
+        rows.append(f"| `{s.env}` | {default} | {s.help} |")
+    return "\n".join(rows)

@@ -13,7 +13,7 @@ from .results import Explanation, Paragraph, Result, Term, ThemeScore
 from .segment import get_segmenter
 from .taxonomy import Taxonomy
 from .text import split_paragraphs
-from .training import TrainSettings, predict_scores
+from .training import TrainSettings, predict_scores, scores_of
 
 
 class Model:
@@ -119,11 +119,12 @@ class Model:
         paragraphs = split_paragraphs(text)
         if not paragraphs:
             return Explanation(theme, self._names[theme], 0.0, float(self.thresholds[j]), None)
-        best = int(np.argmax(self.scores(paragraphs)[:, j]))
-        prepared = features.prepare([paragraphs[best]], self.segmenter)
-        row = features.transform(self.estimator, prepared, self.settings.features)
-        score = float(self.scores([paragraphs[best]])[0, j])
-        weights = self._term_weights(row, j, prepared.normalized[0])
+        prepared = features.prepare(paragraphs, self.segmenter)
+        X = features.transform(self.estimator, prepared, self.settings.features)
+        scores = scores_of(self.estimator, X)[:, j]
+        best = int(np.argmax(scores))
+        score = float(scores[best])
+        weights = self._term_weights(X[best], j, prepared.normalized[best])
         ranked = sorted(weights.items(), key=lambda kv: -kv[1])
         up = tuple(Term(t, round(float(w), 4)) for t, w in ranked[:top] if w > 0)
         down = tuple(Term(t, round(float(w), 4)) for t, w in reversed(ranked[-top:]) if w < 0)

@@ -107,10 +107,14 @@ def fit_estimator(corpus: Corpus, taxonomy: Taxonomy, settings: TrainSettings) -
     return {**parts, "coef": coef, "intercept": intercept}
 
 
+def scores_of(estimator: dict, X) -> np.ndarray:
+    """Probability-like score per row of a feature matrix and theme: one stacked product."""
+    return 1.0 / (1.0 + np.exp(-(X @ estimator["coef"] + estimator["intercept"])))
+
+
 def predict_scores(estimator: dict, prepared: Prepared, settings: TrainSettings) -> np.ndarray:
     """Probability-like score per paragraph and theme."""
-    X = features.transform(estimator, prepared, settings.features)
-    return 1.0 / (1.0 + np.exp(-(X @ estimator["coef"] + estimator["intercept"])))
+    return scores_of(estimator, features.transform(estimator, prepared, settings.features))
 
 
 def with_keywords(corpus: Corpus, taxonomy: Taxonomy, segmenter, settings) -> Corpus:

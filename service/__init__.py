@@ -6,7 +6,6 @@ import logging
 
 from flask import Flask
 
-from . import admin, api, errors, holder, openapi, ops, page
 from .config import load as load_config
 
 __all__ = ["create_app"]
@@ -38,6 +37,10 @@ def create_app(config=None) -> Flask:
     flask.Flask
         The WSGI app, with the model holder in ``app.extensions["model_holder"]``.
     """
+    # Imported here, not above: `tagger serve` sets up prometheus_client's multiprocess mode
+    # before anything imports it, and importing service.serve runs this module first.
+    from . import admin, api, batching, errors, holder, openapi, ops, page
+
     app = Flask(__name__)
     app.config.update(load_config(config))
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
@@ -46,6 +49,7 @@ def create_app(config=None) -> Flask:
     _configure_logging(app)
     errors.init_app(app)
     holder.init_app(app)
+    batching.init_app(app)
     ops.init_app(app)
     api.init_app(app)
     admin.init_app(app)

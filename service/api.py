@@ -7,6 +7,7 @@ import math
 from flask import Blueprint, Flask, current_app, request
 
 from . import ops
+from .batching import get_batcher
 from .holder import get_holder
 from .validation import TagRequest, read_json, tag_request
 
@@ -24,7 +25,7 @@ def _explanation(model, text: str, theme: str) -> dict:
 
 def _tagged(model, tag: TagRequest) -> list[dict]:
     texts = [item.text for item in tag.items]
-    results = model.tag(texts, min_score=tag.min_score)
+    results = get_batcher().tag(model, texts, tag.min_score)
     ops.count_themes(results)
     tagged = []
     for item, result in zip(tag.items, results, strict=True):

@@ -13,13 +13,49 @@ def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+def _response(name: str) -> dict:
+    return {"$ref": f"#/components/responses/{name}"}
+
+
 def _json(schema: dict, description: str) -> dict:
     return {"description": description, "content": {_JSON: {"schema": schema}}}
 
 
-def _error(description: str) -> dict:
-    return {"$ref": f"#/components/responses/{description}"}
+def _object(required: list[str], **properties) -> dict:
+    return {"type": "object", "required": required, "properties": properties}
 
+
+def _array(items: dict, **more) -> dict:
+    return {"type": "array", "items": items, **more}
+
+
+_STRING = {"type": "string"}
+_SCORE = {"type": "number", "minimum": 0, "maximum": 1}
+_ITEM_ID = {"oneOf": [_STRING, {"type": "integer"}]}
+_THEME_SCORE = _object(["id", "name", "score"], id=_STRING, name=_STRING, score=_SCORE)
+_TERM = _object(["term", "weight"], term=_STRING, weight={"type": "number"})
+_EXPLANATION = {
+    **_object(["paragraph", "threshold", "up", "down"],
+              paragraph={"type": "integer", "nullable": True}, threshold=_SCORE,
+              up=_array(_TERM), down=_array(_TERM)),
+    "description": "With explain: true. Terms of the theme's best paragraph and their pull on "
+                   "its log-odds, up and down.",
+}
+_ARTICLE_THEME = {"allOf": [_THEME_SCORE, _object(
+    ["paragraphs"], explanation=_EXPLANATION,
+    paragraphs=_array({"type": "integer", "minimum": 0},
+                      description="Indices of the paragraphs that carry the theme."))]}
+_PARAGRAPH = _object(["index", "text", "themes"], index={"type": "integer", "minimum": 0},
+                     text=_STRING, themes=_array(_THEME_SCORE))
+_RESULT = _object(["themes", "paragraphs", "model_version"], themes=_array(_ref("ArticleTheme")),
+                  paragraphs=_array(_PARAGRAPH), model_version=_STRING)
+_TAG_RESPONSE = {"oneOf": [
+    _ref("Result"),
+    _object(["model_version", "items"], model_version=_STRING, items=_array({"allOf": [
+        _ref("Result"), _object(["id"], id={**_ITEM_ID, "nullable": True})]})),
+]}
+_ERROR = _object(["error"], error=_object(["code", "message"], code=_STRING, message=_STRING))
+_STATUS = _object(["status"], status=_STRING, model_version=_STRING)
 
 _ERRORS = {
     "BadRequest": "The body is not valid JSON or a field is wrong; the message names the field.",
@@ -33,124 +69,71 @@ _ERRORS = {
 }
 
 
-def _schemas(config) -> dict:
+def _tag_request(config) -> dict:
     text = {"type": "string", "maxLength": config["MAX_TEXT_CHARS"],
             "description": "An article; each non-empty line is a paragraph."}
-    number = {"type": "number", "minimum": 0, "maximum": 1}
-    theme_score = {"type": "object", "required": ["id", "name", "score"],
-                   "properties": {"id": {"type": "string"}, "name": {"type": "string"},
-                                  "score": number}}
-    term = {"type": "object", "required": ["term", "weight"],
-            "properties": {"term": {"type": "string"}, "weight": {"type": "number"}}}
-    explanation = {
-        "type": "object", "required": ["paragraph", "threshold", "up", "down"],
-        "description": "Terms of the theme's best paragraph and their pull on its log-odds.",
-        "properties": {"paragraph": {"type": "integer", "nullable": True}, "threshold": number,
-                       "up": {"type": "array", "items": term},
-                       "down": {"type": "array", "items": term}}}
-    carried_by = {"type": "array", "items": {"type": "integer", "minimum": 0},
-                  "description": "Indices of the paragraphs that carry the theme."}
-    article_theme = {"allOf": [theme_score, {
-        "type": "object", "required": ["paragraphs"],
-        "properties": {"paragraphs": carried_by,
-                       "explanation": {**explanation, "description": "With explain: true."}}}]}
-    result = {"type": "object", "required": ["themes", "paragraphs", "model_version"],
-              "properties": {
-                  "themes": {"type": "array", "items": _ref("ArticleTheme")},
-                  "paragraphs": {"type": "array", "items": {
-                      "type": "object", "required": ["index", "text", "themes"],
-                      "properties": {"index": {"type": "integer", "minimum": 0},
-                                     "text": {"type": "string"},
-                                     "themes": {"type": "array", "items": theme_score}}}},
-                  "model_version": {"type": "string"}}}
-    item_id = {"oneOf": [{"type": "string"}, {"type": "integer"}]}
+    item = {**_object(["text"], id=_ITEM_ID, text=text), "additionalProperties": False}
     return {
-        "Error": {"type": "object", "required": ["error"], "properties": {"error": {
-            "type": "object", "required": ["code", "message"],
-            "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
-        "ArticleTheme": article_theme,
-        "Result": result,
-        "TagRequest": {
-            "type": "object", "additionalProperties": False,
-            "description": "Give either text or items.",
-            "properties": {
-                "text": text,
-                "items": {"type": "array", "maxItems": config["MAX_ITEMS"], "items": {
-                    "type": "object", "required": ["text"], "additionalProperties": False,
-                    "properties": {"id": item_id, "text": text}}},
-                "explain": {"type": "boolean", "default": False,
-                            "description": "Add the top terms behind each article theme."},
-                "min_score": {**number, "nullable": True,
-                              "description": "Raise every theme's threshold to at least this "
-                                             "score; never lowers one."}},
-            "oneOf": [{"required": ["text"]}, {"required": ["items"]}]},
-        "TagResponse": {"oneOf": [
-            _ref("Result"),
-            {"type": "object", "required": ["model_version", "items"], "properties": {
-                "model_version": {"type": "string"},
-                "items": {"type": "array", "items": {"allOf": [
-                    _ref("Result"),
-                    {"type": "object", "required": ["id"],
-                     "properties": {"id": {**item_id, "nullable": True}}}]}}}}]},
+        "type": "object", "additionalProperties": False,
+        "description": "Either text or items.",
+        "properties": {
+            "text": text,
+            "items": _array(item, maxItems=config["MAX_ITEMS"]),
+            "explain": {"type": "boolean", "default": False,
+                        "description": "Add the terms behind each article theme."},
+            "min_score": {**_SCORE, "nullable": True,
+                          "description": "Raise every theme's threshold to at least this "
+                                         "score; never lowers one."}},
+        "oneOf": [{"required": ["text"]}, {"required": ["items"]}],
     }
 
 
+def _get(summary: str, ok: dict, *errors: tuple[str, str]) -> dict:
+    responses = {"200": ok, **{status: _response(name) for status, name in errors}}
+    return {"get": {"summary": summary, "responses": responses}}
+
+
 def _paths() -> dict:
-    errors = {"400": _error("BadRequest"), "413": _error("TooLarge"),
-              "415": _error("UnsupportedMediaType"), "503": _error("NotReady")}
-    status = {"type": "object", "required": ["status"], "properties": {
-        "status": {"type": "string"}, "model_version": {"type": "string"}}}
+    not_ready = ("503", "NotReady")
+    reloaded = _object(["model_version", "previous_version"], model_version=_STRING,
+                       previous_version={**_STRING, "nullable": True})
+    prometheus = {"description": "Prometheus text format.",
+                  "content": {"text/plain": {"schema": _STRING}}}
     return {
         "/v1/tag": {"post": {
             "summary": "Themes of texts, per article and per paragraph",
             "requestBody": {"required": True, "content": {_JSON: {"schema": _ref("TagRequest")}}},
-            "responses": {"200": _json(_ref("TagResponse"), "A result for text; a result per "
-                                       "item, in order, for items."), **errors}}},
-        "/v1/themes": {"get": {
-            "summary": "The taxonomy of the served model",
-            "responses": {"200": _json({"type": "object", "required": ["version", "themes"],
-                                        "properties": {"version": {"type": "string"},
-                                                       "themes": {"type": "array", "items": {
-                                                           "type": "object",
-                                                           "required": ["id", "name_zh"]}}}},
-                                       "Theme ids, names, descriptions, boundaries, keywords."),
-                          "503": errors["503"]}}},
-        "/v1/model": {"get": {
-            "summary": "Metadata and cross-validation figures of the served model",
-            "responses": {"200": _json({"type": "object", "required": ["version"]},
-                                       "Version, thresholds, settings, evaluation, libraries."),
-                          "503": errors["503"]}}},
+            "responses": {
+                "200": _json(_ref("TagResponse"), "A result for text; one per item, in order."),
+                "400": _response("BadRequest"), "413": _response("TooLarge"),
+                "415": _response("UnsupportedMediaType"), "503": _response("NotReady")}}},
+        "/v1/themes": _get("The taxonomy of the served model", _json(
+            _object(["version", "themes"], version=_STRING,
+                    themes=_array(_object(["id", "name_zh", "name_en", "keywords"]))),
+            "Ids, names, descriptions, boundaries and keywords."), not_ready),
+        "/v1/model": _get("Metadata and cross-validation figures of the served model", _json(
+            _object(["version", "thresholds"]), "Version, thresholds, settings, evaluation."),
+            not_ready),
         "/v1/admin/reload": {"post": {
             "summary": "Load the model directory again (models/current by default)",
-            "description": "Disabled (404) when no admin token is configured. On failure the "
-                           "old model keeps serving. Requests in flight finish on the model "
-                           "they started with; other gunicorn workers follow in the background.",
+            "description": "Disabled (404) when no admin token is configured. On failure the old "
+                           "model keeps serving. Requests in flight finish on the model they "
+                           "started with; other gunicorn workers follow in the background.",
             "security": [{"bearer": []}],
-            "responses": {"200": _json({"type": "object", "required": [
-                "model_version", "previous_version"], "properties": {
-                "model_version": {"type": "string"},
-                "previous_version": {"type": "string", "nullable": True}}}, "Reloaded."),
-                "401": _error("Unauthorized"), "403": _error("Forbidden"),
-                "404": _error("AdminDisabled"), "500": _error("ReloadFailed")}}},
-        "/healthz": {"get": {"summary": "The process is alive",
-                             "responses": {"200": _json(status, "Alive.")}}},
-        "/readyz": {"get": {"summary": "A model is loaded",
-                            "responses": {"200": _json(status, "Ready."),
-                                          "503": errors["503"]}}},
-        "/metrics": {"get": {"summary": "Prometheus metrics of the answering process",
-                             "responses": {"200": {"description": "Prometheus text format.",
-                                                   "content": {"text/plain": {"schema": {
-                                                       "type": "string"}}}}}}},
-        "/openapi.json": {"get": {"summary": "This document",
-                                  "responses": {"200": _json({"type": "object"}, "OpenAPI 3.0.")}}},
-        "/": {"get": {"summary": "The page for editors",
-                      "responses": {"200": {"description": "HTML page.", "content": {
-                          "text/html": {"schema": {"type": "string"}}}}}}},
+            "responses": {"200": _json(reloaded, "Reloaded."),
+                          "401": _response("Unauthorized"), "403": _response("Forbidden"),
+                          "404": _response("AdminDisabled"), "500": _response("ReloadFailed")}}},
+        "/healthz": _get("The process is alive", _json(_STATUS, "Alive.")),
+        "/readyz": _get("A model is loaded", _json(_STATUS, "Ready."), not_ready),
+        "/metrics": _get("Prometheus metrics of the answering worker process", prometheus),
+        "/openapi.json": _get("This document", _json({"type": "object"}, "OpenAPI 3.0.")),
+        "/": _get("The page for editors", {"description": "HTML page.",
+                                           "content": {"text/html": {"schema": _STRING}}}),
     }
 
 
 def document(config) -> dict:
-    """The OpenAPI document for an app with these limits."""
+    """The OpenAPI document of an app with these limits."""
     return {
         "openapi": "3.0.3",
         "info": {"title": "union-tagger", "version": "1",
@@ -158,7 +141,8 @@ def document(config) -> dict:
                                 "Every error is {\"error\": {\"code\", \"message\"}}."},
         "paths": _paths(),
         "components": {
-            "schemas": _schemas(config),
+            "schemas": {"Error": _ERROR, "ArticleTheme": _ARTICLE_THEME, "Result": _RESULT,
+                        "TagRequest": _tag_request(config), "TagResponse": _TAG_RESPONSE},
             "responses": {name: _json(_ref("Error"), text) for name, text in _ERRORS.items()},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },

@@ -1,13 +1,15 @@
 """Operations: liveness, readiness, Prometheus metrics and the request id of every response.
 
 Metrics live in a registry of the app, so every app (and every test) counts on its own. Under
-gunicorn each worker process has its own app and so its own counts: a scrape of ``/metrics``
-reads the worker that answers it. Scrape each worker, or sum per-worker series by instance, when
-running more than one; the model version gauge is the same in all of them once reloads settle.
+gunicorn (``tagger serve``) every worker process counts for itself, so ``PROMETHEUS_MULTIPROC_DIR``
+is set before the app is built: the workers then write their counts to files there, and a
+scrape, whichever worker answers it, sums them all. The model version and readiness are those of
+the answering worker.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import time
 import uuid
@@ -16,9 +18,9 @@ from flask import Blueprint, Flask, Response, current_app, g, request
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
-from .errors import error_response
 from .holder import ModelHolder, get_holder
 
 bp = Blueprint("ops", __name__)
@@ -56,7 +58,18 @@ class Metrics:
         self.themes = Counter("tagger_themes_tagged", "Article themes tagged, by theme",
                               ("theme",), registry=self.registry)
         self.texts = Counter("tagger_texts_tagged", "Texts tagged", registry=self.registry)
-        self.registry.register(_ModelCollector(holder))
+        self.model = _ModelCollector(holder)
+        self.registry.register(self.model)
+
+    def scrape(self) -> bytes:
+        """The exposition: this app's series, or those of every worker process under gunicorn."""
+        directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        if not directory:
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=directory)
+        registry.register(self.model)
+        return generate_latest(registry)
 
 
 def get_metrics() -> Metrics:
@@ -94,15 +107,12 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    holder = get_holder()
-    if holder.model is None:
-        return error_response(503, "not_ready", f"no model loaded: {holder.error}")
-    return {"status": "ready", "model_version": holder.model.version}
+    return {"status": "ready", "model_version": get_holder().current().version}
 
 
 @bp.get("/metrics")
 def metrics():
-    return Response(generate_latest(get_metrics().registry), content_type=CONTENT_TYPE_LATEST)
+    return Response(get_metrics().scrape(), content_type=CONTENT_TYPE_LATEST)
 
 
 def init_app(app: Flask) -> None:

@@ -1,19 +1,27 @@
 """``tagger serve``: the service under gunicorn, with the model loaded once before the fork.
 
-gthread workers: one process per core runs the CPU-bound tagging, and a few threads per process
-keep idle keep-alive connections from holding a worker. On SIGTERM gunicorn stops accepting,
-lets requests in flight finish for up to ``GRACEFUL_TIMEOUT`` seconds, then exits.
+gthread workers: one process per core runs the CPU-bound tagging. Threads hold the requests
+that wait while the model is busy, so that they are tagged together in the next model call
+(``service.batching``). With fewer threads the batches are smaller: single paragraphs from 50
+clients on two cores went from about 470 requests/s with 4 threads to 620 with 16, and more
+threads added little but longer tails (``benchmarks/bench_service.py``).
+
+On SIGTERM gunicorn stops accepting, lets requests in flight finish for up to
+``GRACEFUL_TIMEOUT`` seconds, then exits.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 
-THREADS = 4
+THREADS = 16
 GRACEFUL_TIMEOUT = 30
 # Client address, request line, status, bytes, milliseconds and the request id we answer with.
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
@@ -60,8 +68,28 @@ def gunicorn_options(host: str, port: int, workers: int, log_level: str) -> dict
     }
 
 
+def _metrics_dir() -> str | None:
+    """A fresh directory for the workers' metric files, unless one is configured; before any
+    import of prometheus_client, which chooses its storage on import."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return None
+    directory = tempfile.mkdtemp(prefix="tagger-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    return directory
+
+
 def run(host: str, port: int, workers: int, model_dir=None) -> int:
     """Serve until stopped; the exit status of gunicorn."""
+    created, master = _metrics_dir(), os.getpid()
+    try:
+        return _serve(host, port, workers, model_dir)
+    finally:
+        # Worker processes leave through here too (gunicorn forks inside _serve).
+        if created and os.getpid() == master:
+            shutil.rmtree(created, ignore_errors=True)
+
+
+def _serve(host: str, port: int, workers: int, model_dir) -> int:
     from . import create_app
 
     config = {"MODEL_DIR": str(model_dir)} if model_dir else {}

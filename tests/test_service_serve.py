@@ -108,12 +108,12 @@ def test_reload_through_gunicorn_keeps_every_worker_serving(server):
 def test_sigterm_lets_the_request_in_flight_finish(model_dir, tmp_path):
     url, process = start(model_dir, tmp_path / "server.log", workers=1)
     article = "\n".join([STATION * 40] * 20)
-    body = {"items": [{"text": article}] * 20, "explain": True}
+    body = {"items": [{"text": article}] * 40, "explain": True}  # seconds of work
     answers = []
     request = threading.Thread(target=lambda: answers.append(
         httpx.post(url + "/v1/tag", json=body, timeout=120).status_code))
     request.start()
-    time.sleep(0.5)
+    time.sleep(0.3)  # the request is in the worker, far from done
     status = stop(process)
     request.join()
     assert (answers, status) == ([200], 0)

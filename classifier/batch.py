@@ -40,6 +40,8 @@ class Job:
 
 @dataclass(frozen=True)
 class ModelInfo:
+    """Which model a worker loaded: its version, and its theme ids with their Chinese names."""
+
     version: str
     themes: tuple[tuple[str, str], ...]
 
@@ -214,10 +216,8 @@ def run(records, job: Job, output: Path | None = None, *, resume: bool = False,
     pool = make_pool(jobs, dask)
     try:
         summary = _write(pool, records, job, output, resume, batch_size, progress or _ignore)
-    except BaseException:
-        pool.close(abort=True)
-        raise
-    pool.close()
+    finally:
+        pool.close()
     summary.elapsed = time.perf_counter() - started
     return summary
 

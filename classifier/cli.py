@@ -118,10 +118,11 @@ def _add_tag(commands) -> None:
     tag.add_argument("-o", "--output", type=Path, help="output file (default: stdout); written "
                      "to OUTPUT.part and renamed to OUTPUT when complete, so a run that stops "
                      "early leaves OUTPUT as it was and OUTPUT.part for --resume")
-    tag.add_argument("--resume", action="store_true", help="continue an earlier run: keep the "
-                     "records of OUTPUT.part, or else of OUTPUT, while they match the input's "
-                     "in order (same ids, model and --explain) and tag the rest; the result is "
-                     "the complete output in input order, renamed to OUTPUT when complete")
+    tag.add_argument("--resume", action="store_true", help="continue an earlier run on the "
+                     "same input: copy the records of OUTPUT.part (left by a run that stopped) "
+                     "or else of OUTPUT while they match the input record by record (same id, "
+                     "model and --explain), then tag from the first that differs; the result "
+                     "is the complete output in input order, renamed to OUTPUT when complete")
     tag.add_argument("--format", choices=("jsonl", "csv"), default="jsonl",
                      help="csv: a row per article, a score column per theme")
     tag.add_argument("--input-format", choices=("jsonl", "csv", "txt"),
@@ -131,7 +132,8 @@ def _add_tag(commands) -> None:
     tag.add_argument("--model", type=Path, default=None, help="artifact directory")
     tag.add_argument("--min-score", type=float, help="raise every theme's threshold to this")
     tag.add_argument("--explain", action="store_true", help="add the top terms of each theme")
-    tag.add_argument("--strict", action="store_true", help="stop at the first unreadable record")
+    tag.add_argument("--strict", action="store_true",
+                     help="stop at the first unreadable record, with exit status 1")
     tag.add_argument("--jobs", type=int, default=1, help="local worker processes")
     tag.add_argument("--dask", metavar="ADDRESS", help="tag on the Dask cluster whose "
                      "scheduler is at ADDRESS (tcp://host:port); the model directory must "

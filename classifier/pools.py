@@ -23,7 +23,7 @@ class _Inline:
     def warm(self, function, *args) -> list:
         return [function(*args)]
 
-    def close(self, abort: bool = False) -> None:
+    def close(self) -> None:
         pass
 
 
@@ -50,8 +50,9 @@ class _Processes:
         futures = [self.submit(function, *args) for _ in range(self.workers)]
         return [f.result() for f in futures]
 
-    def close(self, abort: bool = False) -> None:
-        self._executor.shutdown(wait=not abort, kill_workers=abort)
+    def close(self) -> None:
+        # Every result is in (or none is wanted): the workers have nothing left to finish.
+        self._executor.shutdown(wait=True, kill_workers=True)
 
 
 class _Dask:
@@ -75,7 +76,7 @@ class _Dask:
                    for w in self._client.nthreads()] or [self.submit(function, *args)]
         return self._client.gather(futures)
 
-    def close(self, abort: bool = False) -> None:
+    def close(self) -> None:
         self._client.close()
 
 

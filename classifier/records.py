@@ -14,7 +14,6 @@ from pathlib import Path
 from .errors import Problem
 
 STDIN = "-"
-KINDS = ("jsonl", "csv", "txt")
 # Suffixes a directory is searched for; a file named on the command line of another suffix is text.
 _SUFFIXES = {".jsonl": "jsonl", ".csv": "csv", ".txt": "txt"}
 # Articles are longer than the csv module's default field limit of 128 KiB.

@@ -27,6 +27,8 @@ bp = Blueprint("ops", __name__)
 
 # A request id from the client is kept when it is short and plain, so that logs stay parseable.
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+# Label values come from a fixed set, so that odd requests cannot grow the series without bound.
+_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -93,8 +95,9 @@ def _start() -> None:
 def _finish(response: Response) -> Response:
     response.headers["X-Request-ID"] = g.get("request_id") or uuid.uuid4().hex
     endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+    method = request.method if request.method in _METHODS else "other"
     metrics = get_metrics()
-    metrics.requests.labels(endpoint, request.method, str(response.status_code)).inc()
+    metrics.requests.labels(endpoint, method, str(response.status_code)).inc()
     if "started" in g:
         metrics.latency.labels(endpoint).observe(time.perf_counter() - g.started)
     return response

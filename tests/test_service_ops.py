@@ -75,6 +75,13 @@ def test_metrics_count_requests_by_endpoint_and_status(client):
                           'status="404"}') == 1
 
 
+def test_metrics_lump_unknown_methods_together(client):
+    for method in ("BREW", "WHEN"):
+        client.open("/v1/tag", method=method)
+    assert metric(client, 'tagger_http_requests_total{endpoint="unmatched",method="other",'
+                          'status="405"}') == 2
+
+
 def test_metrics_time_requests(client):
     client.post("/v1/tag", json={"text": STATION})
     count = 'tagger_http_request_duration_seconds_count{endpoint="/v1/tag"}'

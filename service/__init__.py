@@ -39,7 +39,7 @@ def create_app(config=None) -> Flask:
     """
     # Imported here, not above: `tagger serve` sets up prometheus_client's multiprocess mode
     # before anything imports it, and importing service.serve runs this module first.
-    from . import admin, api, batching, errors, holder, openapi, ops, page
+    from . import admin, api, batching, errors, feedback, holder, openapi, ops, page
 
     app = Flask(__name__)
     app.config.update(load_config(config))
@@ -52,6 +52,7 @@ def create_app(config=None) -> Flask:
     batching.init_app(app)
     ops.init_app(app)
     api.init_app(app)
+    feedback.init_app(app)
     admin.init_app(app)
     openapi.init_app(app)
     page.init_app(app)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app
 
+from .holder import get_holder
+
 bp = Blueprint("openapi", __name__)
 
 _JSON = "application/json"
@@ -88,6 +90,19 @@ def _tag_request(config) -> dict:
     }
 
 
+def _feedback_request(config, theme_ids) -> dict:
+    theme = {"type": "string", "enum": list(theme_ids)} if theme_ids else _STRING
+    return {
+        **_object(["text", "themes"],
+                  text={"type": "string", "minLength": 1, "maxLength": config["MAX_TEXT_CHARS"],
+                        "pattern": r"\S", "description": "The text the correction is about."},
+                  themes=_array(theme, description="Theme ids the editor says are right."),
+                  id={**_ITEM_ID, "description": "The item's id in the caller's system."},
+                  editor={"type": "string"}),
+        "additionalProperties": False,
+    }
+
+
 def _get(summary: str, ok: dict, *errors: tuple[str, str]) -> dict:
     responses = {"200": ok, **{status: _response(name) for status, name in errors}}
     return {"get": {"summary": summary, "responses": responses}}
@@ -114,6 +129,18 @@ def _paths() -> dict:
         "/v1/model": _get("Metadata and cross-validation figures of the served model", _json(
             _object(["version", "thresholds"]), "Version, thresholds, settings, evaluation."),
             not_ready),
+        "/v1/feedback": {"post": {
+            "summary": "An editor's correction of a text's themes, kept for retraining",
+            "description": "Appends one record in the labelled-data exchange format to the "
+                           "feedback file (TAGGER_FEEDBACK_FILE), synced to disk before the "
+                           "answer; `tagger train --data FILE` learns from it.",
+            "requestBody": {"required": True, "content": {_JSON: {"schema": _ref(
+                "FeedbackRequest")}}},
+            "responses": {
+                "201": _json(_object(["id", "stored"], id=_STRING, stored={"type": "boolean"}),
+                             "Stored."),
+                "400": _response("BadRequest"), "413": _response("TooLarge"),
+                "415": _response("UnsupportedMediaType"), "503": _response("NotReady")}}},
         "/v1/admin/reload": {"post": {
             "summary": "Load the model directory again (models/current by default)",
             "description": "Disabled (404) when no admin token is configured. On failure the old "
@@ -132,8 +159,8 @@ def _paths() -> dict:
     }
 
 
-def document(config) -> dict:
-    """The OpenAPI document of an app with these limits."""
+def document(config, theme_ids=()) -> dict:
+    """The OpenAPI document of an app with these limits and the served model's theme ids."""
     return {
         "openapi": "3.0.3",
         "info": {"title": "union-tagger", "version": "1",
@@ -142,7 +169,8 @@ def document(config) -> dict:
         "paths": _paths(),
         "components": {
             "schemas": {"Error": _ERROR, "ArticleTheme": _ARTICLE_THEME, "Result": _RESULT,
-                        "TagRequest": _tag_request(config), "TagResponse": _TAG_RESPONSE},
+                        "TagRequest": _tag_request(config), "TagResponse": _TAG_RESPONSE,
+                        "FeedbackRequest": _feedback_request(config, theme_ids)},
             "responses": {name: _json(_ref("Error"), text) for name, text in _ERRORS.items()},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
@@ -151,7 +179,8 @@ def document(config) -> dict:
 
 @bp.get("/openapi.json")
 def openapi():
-    return document(current_app.config)
+    model = get_holder().model
+    return document(current_app.config, model.theme_ids if model is not None else ())
 
 
 def init_app(app: Flask) -> None:

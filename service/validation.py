@@ -49,7 +49,7 @@ def read_json(request: Request):
         raise APIError(400, "invalid_json", f"body: not valid JSON: {exc}") from None
 
 
-def _string(value, field: str, limit: int | None = None) -> str:
+def string_field(value, field: str, limit: int | None = None) -> str:
     if not isinstance(value, str):
         raise _bad(field, "expected a string")
     try:
@@ -81,8 +81,8 @@ def _item(value, index: int, max_chars: int) -> Item:
     if item_id is not None and (isinstance(item_id, bool) or not isinstance(item_id, str | int)):
         raise _bad(f"{field}.id", "expected a string or an integer")
     if isinstance(item_id, str):
-        _string(item_id, f"{field}.id")
-    return Item(item_id, _string(value["text"], f"{field}.text", max_chars))
+        string_field(item_id, f"{field}.id")
+    return Item(item_id, string_field(value["text"], f"{field}.text", max_chars))
 
 
 def _items(value, config) -> tuple[Item, ...]:
@@ -112,7 +112,7 @@ def tag_request(body, config) -> TagRequest:
         raise _bad("explain", "expected true or false")
     min_score = _min_score(body.get("min_score"))
     if "text" in body:
-        items = (Item(None, _string(body["text"], "text", config["MAX_TEXT_CHARS"])),)
+        items = (Item(None, string_field(body["text"], "text", config["MAX_TEXT_CHARS"])),)
     else:
         items = _items(body["items"], config)
     return TagRequest(items, "text" in body, explain, min_score)

@@ -13,9 +13,10 @@ TOKEN = "openapi-token"
 
 
 @pytest.fixture(scope="module")
-def app(model_dir):
+def app(model_dir, tmp_path_factory):
+    feedback = tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
     return create_app({"MODEL_DIR": str(model_dir), "ADMIN_TOKEN": TOKEN,
-                       "MAX_TEXT_CHARS": 300, "MAX_ITEMS": 5})
+                       "MAX_TEXT_CHARS": 300, "MAX_ITEMS": 5, "FEEDBACK_FILE": str(feedback)})
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,8 @@ def test_document_says_admin_is_404_when_disabled(document):
         "description"]
 
 
-OPERATIONS = [("/v1/tag", "POST"), ("/v1/themes", "GET"), ("/v1/model", "GET"),
+OPERATIONS = [("/v1/tag", "POST"), ("/v1/feedback", "POST"), ("/v1/themes", "GET"),
+              ("/v1/model", "GET"),
               ("/v1/admin/reload", "POST"), ("/healthz", "GET"), ("/readyz", "GET"),
               ("/metrics", "GET"), ("/openapi.json", "GET"), ("/", "GET")]
 
@@ -86,5 +88,6 @@ def test_app_answers_valid_requests_as_documented(api_schema, path, method):
     fuzz(api_schema[path][method], GenerationMode.POSITIVE)
 
 
-def test_app_rejects_invalid_tag_requests_as_documented(api_schema):
-    fuzz(api_schema["/v1/tag"]["POST"], GenerationMode.NEGATIVE)
+@pytest.mark.parametrize("path", ["/v1/tag", "/v1/feedback"])
+def test_app_rejects_invalid_requests_as_documented(api_schema, path):
+    fuzz(api_schema[path]["POST"], GenerationMode.NEGATIVE)

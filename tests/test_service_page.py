@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from urllib.parse import urlsplit
@@ -19,8 +20,14 @@ ARTICLE = "今年以来，全市新发展货车司机会员243人。\n建成工�
 
 
 @pytest.fixture(scope="module")
-def app(model_dir):
-    return create_app({"MODEL_DIR": str(model_dir), "ADMIN_TOKEN": None})
+def feedback_file(tmp_path_factory):
+    return tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
+
+
+@pytest.fixture(scope="module")
+def app(model_dir, feedback_file):
+    return create_app({"MODEL_DIR": str(model_dir), "ADMIN_TOKEN": None,
+                       "FEEDBACK_FILE": str(feedback_file)})
 
 
 @pytest.fixture
@@ -120,3 +127,22 @@ def test_browser_shows_the_error_of_a_refused_text(page):
     page.click("#submit")
     page.wait_for_selector("#error:not([hidden])")
     assert "100000" in page.inner_text("#error")
+
+
+def test_browser_sends_an_editors_correction(page, feedback_file):
+    page.fill("#text", ARTICLE)
+    page.click("#submit")
+    page.wait_for_selector("#correction:not([hidden])")
+    assert page.is_checked('#feedback-themes input[value="worker_station"]')
+    assert not page.is_checked('#feedback-themes input[value="worker_care"]')
+    assert page.locator("#feedback-themes input").count() == 13
+    page.uncheck('#feedback-themes input[value="new_employment_membership"]')
+    page.check('#feedback-themes input[value="worker_care"]')
+    page.fill("#editor", "王编辑")
+    page.click("#send-feedback")
+    page.wait_for_function("document.getElementById('feedback-status').textContent"
+                           ".startsWith('已保存')")
+    [record] = [json.loads(line) for line in feedback_file.read_text(encoding="utf-8")
+                .splitlines()]
+    assert (record["text"], record["labels"], record["editor"]) == (
+        ARTICLE, ["worker_station", "worker_care"], "王编辑")

@@ -133,6 +133,52 @@ function render(result) {
   document.getElementById("results").hidden = false;
 }
 
+// The correction form: every theme of the taxonomy, ticked as the model tagged the article.
+let taxonomy = [];
+let correctedText = "";
+
+async function loadThemes() {
+  const response = await fetch("v1/themes", { headers: { Accept: "application/json" } });
+  if (response.ok) taxonomy = (await response.json()).themes;
+}
+
+function renderCorrection(text, result) {
+  const tagged = new Set(result.themes.map((theme) => theme.id));
+  const boxes = taxonomy.map((theme) => {
+    const label = el("label", "feedback-theme");
+    const box = el("input");
+    box.type = "checkbox";
+    box.name = "theme";
+    box.value = theme.id;
+    box.checked = tagged.has(theme.id);
+    label.append(box, ` ${theme.name_zh}`);
+    return label;
+  });
+  document.getElementById("feedback-themes").replaceChildren(...boxes);
+  document.getElementById("feedback-status").textContent = "";
+  document.getElementById("correction").hidden = taxonomy.length === 0 || !text.trim();
+  correctedText = text;
+}
+
+async function sendFeedback(event) {
+  event.preventDefault();
+  const status = document.getElementById("feedback-status");
+  const themes = [...document.querySelectorAll("#feedback-themes input:checked")]
+    .map((box) => box.value);
+  const body = { text: correctedText, themes };
+  const editor = document.getElementById("editor").value.trim();
+  if (editor) body.editor = editor;
+  status.textContent = "发送中…";
+  const response = await fetch("v1/feedback", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify(body),
+  });
+  const data = await response.json().catch(() => null);
+  status.textContent = response.ok ? "已保存，谢谢！"
+    : `发送失败：${data && data.error ? data.error.message : response.status}`;
+}
+
 function showError(message) {
   const error = document.getElementById("error");
   error.textContent = message;
@@ -160,7 +206,10 @@ async function submit(event) {
   status.textContent = "标注中…";
   showError("");
   try {
-    render(await tag(document.getElementById("text").value));
+    const text = document.getElementById("text").value;
+    const result = await tag(text);
+    render(result);
+    renderCorrection(text, result);
     status.textContent = "";
   } catch (error) {
     status.textContent = "";
@@ -172,4 +221,6 @@ async function submit(event) {
 
 document.addEventListener("DOMContentLoaded", () => {
   document.getElementById("tag-form").addEventListener("submit", submit);
+  document.getElementById("feedback-form").addEventListener("submit", sendFeedback);
+  loadThemes();
 });

@@ -33,6 +33,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_TEXT_CHARS", 100_000, "Longest text accepted per item, in characters.", int),
     Setting("MAX_ITEMS", 100, "Most items accepted in one `POST /v1/tag` request.", int),
     Setting("MAX_BODY_BYTES", 5_000_000, "Largest request body accepted, in bytes.", int),
+    Setting("TAXONOMY", None, "The current taxonomy file; `/readyz` reports a model trained on "
+            "another version of it as stale (default: `labels/taxonomy.toml`)."),
     Setting("FEEDBACK_FILE", "feedback.jsonl", "Where `POST /v1/feedback` appends "
             "editors' corrections (exchange format)."),
     Setting("LOG_LEVEL", "INFO", "Log level of the service and the CLI."),

@@ -57,7 +57,10 @@ _TAG_RESPONSE = {"oneOf": [
         _ref("Result"), _object(["id"], id={**_ITEM_ID, "nullable": True})]})),
 ]}
 _ERROR = _object(["error"], error=_object(["code", "message"], code=_STRING, message=_STRING))
-_STATUS = _object(["status"], status=_STRING, model_version=_STRING)
+_STATUS = _object(["status"], status=_STRING, model_version=_STRING, taxonomy=_object(
+    ["model", "current", "stale"], model=_STRING, current={**_STRING, "nullable": True},
+    stale={"type": "boolean", "description": "The model was trained on another version of "
+                                             "the taxonomy than the current one: retrain."}))
 
 _ERRORS = {
     "BadRequest": "The body is not valid JSON or a field is wrong; the message names the field.",
@@ -74,7 +77,8 @@ _ERRORS = {
 def _tag_request(config) -> dict:
     text = {"type": "string", "maxLength": config["MAX_TEXT_CHARS"],
             "description": "An article; each non-empty line is a paragraph."}
-    item = {**_object(["text"], id=_ITEM_ID, text=text), "additionalProperties": False}
+    item = {**_object(["text"], id={**_ITEM_ID, "nullable": True}, text=text),
+            "additionalProperties": False}
     return {
         "type": "object", "additionalProperties": False,
         "description": "Either text or items.",
@@ -97,7 +101,8 @@ def _feedback_request(config, theme_ids) -> dict:
                   text={"type": "string", "minLength": 1, "maxLength": config["MAX_TEXT_CHARS"],
                         "pattern": r"\S", "description": "The text the correction is about."},
                   themes=_array(theme, description="Theme ids the editor says are right."),
-                  id={**_ITEM_ID, "description": "The item's id in the caller's system."},
+                  id={**_ITEM_ID, "nullable": True,
+                      "description": "The item's id in the caller's system."},
                   editor={"type": "string"}),
         "additionalProperties": False,
     }

@@ -21,6 +21,9 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from classifier import TaggerError, settings
+from classifier.taxonomy import load_taxonomy
+
 from .holder import ModelHolder, get_holder
 
 bp = Blueprint("ops", __name__)
@@ -108,9 +111,26 @@ def healthz():
     return {"status": "ok"}
 
 
+def _taxonomy_version() -> str | None:
+    """Version of the configured taxonomy file, read once per app; None when unreadable."""
+    cache = current_app.extensions.setdefault("taxonomy_version", {})
+    if "version" not in cache:
+        path = current_app.config["TAXONOMY"] or settings.default_taxonomy()
+        try:
+            cache["version"] = load_taxonomy(path).version
+        except TaggerError as exc:
+            current_app.logger.warning("taxonomy for /readyz: %s", exc)
+            cache["version"] = None
+    return cache["version"]
+
+
 @bp.get("/readyz")
 def readyz():
-    return {"status": "ready", "model_version": get_holder().current().version}
+    model = get_holder().current()
+    current = _taxonomy_version()
+    stale = current is not None and current != model.taxonomy.version
+    return {"status": "ready", "model_version": model.version,
+            "taxonomy": {"model": model.taxonomy.version, "current": current, "stale": stale}}
 
 
 @bp.get("/metrics")

@@ -75,7 +75,7 @@ def test_every_documented_operation_is_fuzzed(document):
 
 def fuzz(operation, mode: GenerationMode) -> None:
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=30, deadline=None, database=None,
+    @settings(max_examples=30, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
     def check(case):
         case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"})

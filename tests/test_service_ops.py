@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import TAXONOMY
 
 from service import create_app
 
@@ -41,7 +42,19 @@ def test_healthz_says_ok(client):
 def test_readyz_gives_the_model_version(client, model):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ready", "model_version": model.version}
+    assert response.get_json() == {"status": "ready", "model_version": model.version,
+                                   "taxonomy": {"model": "1", "current": "1", "stale": False}}
+
+
+def test_readyz_reports_a_model_of_an_older_taxonomy_as_stale(model_dir, tmp_path):
+    newer = tmp_path / "taxonomy.toml"
+    newer.write_text(TAXONOMY.read_text(encoding="utf-8").replace('version = "1"',
+                                                                  'version = "2"', 1),
+                     encoding="utf-8")
+    app = create_app({"MODEL_DIR": str(model_dir), "TAXONOMY": str(newer)})
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json()["taxonomy"] == {"model": "1", "current": "2", "stale": True}
 
 
 def test_app_without_a_model_starts_alive_but_not_ready(unready, tmp_path):

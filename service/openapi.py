@@ -103,7 +103,7 @@ def _feedback_request(config, theme_ids) -> dict:
                   themes=_array(theme, description="Theme ids the editor says are right."),
                   id={**_ITEM_ID, "nullable": True,
                       "description": "The item's id in the caller's system."},
-                  editor={"type": "string"}),
+                  editor={"type": "string", "nullable": True}),
         "additionalProperties": False,
     }
 

@@ -140,8 +140,7 @@ def test_browser_sends_an_editors_correction(page, feedback_file):
     page.check('#feedback-themes input[value="worker_care"]')
     page.fill("#editor", "王编辑")
     page.click("#send-feedback")
-    page.wait_for_function("document.getElementById('feedback-status').textContent"
-                           ".startsWith('已保存')")
+    page.wait_for_selector("#feedback-status:has-text('已保存')")
     [record] = [json.loads(line) for line in feedback_file.read_text(encoding="utf-8")
                 .splitlines()]
     assert (record["text"], record["labels"], record["editor"]) == (

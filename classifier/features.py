@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -62,6 +63,46 @@ def keyword_theme_matrix(taxonomy: Taxonomy) -> tuple[list[str], sp.csr_matrix]:
     return vocabulary, sp.csr_matrix((data, (rows, cols)), shape=shape)
 
 
+def _trie_regex(node: dict) -> str:
+    branches = [re.escape(char) + _trie_regex(child) for char, child in sorted(node.items())
+                if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
+
+
+def keyword_pattern(keywords) -> str:
+    """A regex matching any keyword, the longest where several start at the same character.
+
+    Branches of a trie start with distinct characters, so matching never backtracks far:
+    one scan of the text instead of every character n-gram up to the longest keyword.
+    """
+    trie: dict = {}
+    for keyword in keywords:
+        node = trie
+        for char in keyword:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return f"(?=({_trie_regex(trie)}))"
+
+
+def containment_matrix(vocabulary: list[str]) -> sp.csr_matrix:
+    """[i, j] = 1 when keyword j occurs inside keyword i (itself included).
+
+    The keyword pattern finds the longest keyword at each position; this puts back the shorter
+    ones hidden in it (建会 in 建会率), so every keyword in the text counts, as in the rules.
+    """
+    rows, cols = [], []
+    for i, outer in enumerate(vocabulary):
+        for j, inner in enumerate(vocabulary):
+            if inner in outer:
+                rows.append(i)
+                cols.append(j)
+    shape = (len(vocabulary), len(vocabulary))
+    return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+
+
 def build_vectorizers(settings: FeatureSettings, taxonomy: Taxonomy) -> dict:
     """Unfitted feature parts: scikit-learn, numpy and scipy types only, so skops can trust them."""
     vocabulary, incidence = keyword_theme_matrix(taxonomy)
@@ -71,17 +112,19 @@ def build_vectorizers(settings: FeatureSettings, taxonomy: Taxonomy) -> dict:
         "char": TfidfVectorizer(analyzer="char", ngram_range=settings.char_ngrams,
                                 lowercase=False, sublinear_tf=settings.sublinear_tf,
                                 min_df=settings.min_df),
-        # Substring matches, like the keyword rules: a keyword inside a longer word still counts.
-        "keywords": CountVectorizer(analyzer="char", lowercase=False, binary=True,
-                                    ngram_range=(min(map(len, vocabulary)),
-                                                 max(map(len, vocabulary))),
-                                    vocabulary=vocabulary),
+        # Matched in the text like the keyword rules, not in jieba's tokens, so that a keyword
+        # inside a longer word still counts; one pass of a trie-shaped regular expression.
+        "keywords": CountVectorizer(token_pattern=keyword_pattern(vocabulary), lowercase=False,
+                                    binary=True, vocabulary=vocabulary),
+        "keyword_contains": containment_matrix(vocabulary),
         "keyword_themes": incidence,
     }
 
 
 def _keyword_block(parts: dict, normalized, weight: float) -> sp.csr_matrix:
-    counts = parts["keywords"].transform(normalized) @ parts["keyword_themes"]
+    present = sp.csr_matrix(parts["keywords"].transform(normalized) @ parts["keyword_contains"])
+    present.data[:] = 1
+    counts = present @ parts["keyword_themes"]
     return sp.csr_matrix(counts).log1p() * weight
 
 

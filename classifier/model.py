@@ -86,12 +86,15 @@ class Model:
 
     def _result(self, paragraphs: list[str], scores: np.ndarray, cutoffs) -> Result:
         hits = scores >= cutoffs
+        rows, cols = np.nonzero(hits)
+        per_paragraph: list[list[ThemeScore]] = [[] for _ in paragraphs]
+        for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+            per_paragraph[i].append(self._theme(j, scores[i, j]))
         para_results = tuple(
-            Paragraph(i, text, tuple(self._theme(j, scores[i, j])
-                                     for j in np.argsort(-scores[i]) if hits[i, j]))
+            Paragraph(i, text, tuple(sorted(per_paragraph[i], key=lambda t: -t.score)))
             for i, text in enumerate(paragraphs))
-        themes = [self._theme(j, scores[:, j].max(), np.flatnonzero(hits[:, j]).tolist())
-                  for j in range(len(self.theme_ids)) if hits[:, j].any()]
+        best = scores.max(axis=0, initial=0.0)
+        themes = [self._theme(j, best[j], rows[cols == j].tolist()) for j in np.unique(cols)]
         themes.sort(key=lambda t: -t.score)
         return Result(tuple(themes), para_results, self.version)
 

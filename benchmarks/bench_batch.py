@@ -47,6 +47,14 @@ def _timed_run(source: Path, output: Path, model_dir, jobs: int) -> float:
     return time.perf_counter() - started
 
 
+def _fixed_cost(source: Path, tmp: Path, model_dir) -> float:
+    """Wall time of a one-article run: interpreter start, imports and model load."""
+    single = tmp / "one.jsonl"
+    with open(source, encoding="utf-8") as handle:
+        single.write_text(handle.readline(), encoding="utf-8")
+    return _timed_run(single, tmp / "one-out.jsonl", model_dir, 1)
+
+
 def run(model_dir=None, n_paragraphs: int = 20_000) -> dict:
     """Figures of ``tagger tag`` with one and two local processes on the same input."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -60,7 +68,11 @@ def run(model_dir=None, n_paragraphs: int = 20_000) -> dict:
                                       "paragraphs_per_s": round(paragraphs / seconds, 1)}
         outputs = [(Path(tmp) / f"jobs{jobs}.jsonl").read_bytes() for jobs in (1, 2)]
         figures["identical_output"] = outputs[0] == outputs[1]
-    figures["speedup"] = round(figures["jobs1"]["seconds"] / figures["jobs2"]["seconds"], 2)
+        figures["fixed_s"] = round(_fixed_cost(source, Path(tmp), model_dir), 2)
+    one, two = figures["jobs1"]["seconds"], figures["jobs2"]["seconds"]
+    figures["speedup"] = round(one / two, 2)
+    # Start-up and model load come before any tagging in every process; only the rest splits.
+    figures["best_speedup"] = round(one / (figures["fixed_s"] + (one - figures["fixed_s"]) / 2), 2)
     figures["lines"] = _lines(figures)
     return figures
 
@@ -74,6 +86,8 @@ def _lines(figures: dict) -> list[str]:
                      f"  {f['paragraphs_per_s']:8.1f} paragraphs/s")
     lines.append(f"  --jobs 2 speed-up: {figures['speedup']:.2f}x (target >= 1.6x)   "
                  f"identical output: {'yes' if figures['identical_output'] else 'NO'}")
+    lines.append(f"  start-up and model load (a one-article run): {figures['fixed_s']:.2f} s, "
+                 f"so at best {figures['best_speedup']:.2f}x with two processes on this input")
     return lines
 
 

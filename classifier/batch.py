@@ -55,6 +55,7 @@ class Chunk:
     """A tagged batch: its output lines and what the summary counts of it."""
 
     lines: list[str]
+    version: str
     errors: int
     paragraphs: int
     themes: Counter
@@ -106,7 +107,7 @@ def tag_batch(records: list[Record], job: Job) -> Chunk:
         lines.append(fmt.line(output_record(record, result.to_dict(), explanations)))
         themes.update(result.theme_ids)
         paragraphs += len(result.paragraphs)
-    return Chunk(lines, len(records) - len(readable), paragraphs, themes)
+    return Chunk(lines, model.version, len(records) - len(readable), paragraphs, themes)
 
 
 def _batches(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
@@ -236,11 +237,7 @@ def _ignore(count: int) -> None:
 
 
 def _write(pool, records, job: Job, output, resume, batch_size, progress) -> Summary:
-    infos = pool.warm(describe, job.model_dir)
-    if len(set(infos)) > 1:
-        raise TaggerError(f"workers loaded different models from {job.model_dir}: "
-                          f"{', '.join(sorted({i.version for i in infos}))}")
-    info = infos[0]
+    info = pool.warm(describe, job.model_dir)
     summary = Summary(info.themes)
     fmt = output_format(job.format, info.theme_ids, job.explain)
     with _destination(output, resume) as handle:
@@ -251,6 +248,9 @@ def _write(pool, records, job: Job, output, resume, batch_size, progress) -> Sum
             handle.write(fmt.header.encode())
         progress(summary.records)
         for chunk in in_order(pool, tag_batch, _batches(records, batch_size), job):
+            if chunk.version != info.version:
+                raise TaggerError(f"workers found different models at {job.model_dir}: "
+                                  f"{info.version} and {chunk.version}")
             handle.write("".join(chunk.lines).encode())
             handle.flush()
             summary.add(chunk)

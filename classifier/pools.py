@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 
 from .errors import TaggerError
 
@@ -20,8 +20,8 @@ class _Inline:
         future.set_result(function(*args))
         return future
 
-    def warm(self, function, *args) -> list:
-        return [function(*args)]
+    def warm(self, function, *args):
+        return function(*args)
 
     def close(self) -> None:
         pass
@@ -41,14 +41,17 @@ class _Processes:
 
         self.workers, self.window = jobs, 2 * jobs
         self._executor = get_reusable_executor(max_workers=jobs, initializer=_quiet_worker)
+        self._warming = []
 
     def submit(self, function, *args) -> Future:
         return self._executor.submit(function, *args)
 
-    def warm(self, function, *args) -> list:
-        # One task per worker, all at once: the loads overlap and no batch waits behind one.
-        futures = [self.submit(function, *args) for _ in range(self.workers)]
-        return [f.result() for f in futures]
+    def warm(self, function, *args):
+        """Run ``function`` in each worker at once (it loads the model) and give the first
+        result; each worker's batches wait behind its own load, none behind another's."""
+        self._warming = [self.submit(function, *args) for _ in range(self.workers)]
+        done, _ = wait(self._warming, return_when=FIRST_COMPLETED)
+        return done.pop().result()
 
     def close(self) -> None:
         # Every result is in (or none is wanted): the workers have nothing left to finish.
@@ -66,15 +69,21 @@ class _Dask:
         except OSError as exc:
             raise TaggerError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         self.window = 2 * max(1, sum(self._client.nthreads().values()))
+        # Loads still running after the first is done; kept, as Dask cancels released futures.
+        self._warming = []
 
     def submit(self, function, *args):
         return self._client.submit(function, *args, pure=False)
 
-    def warm(self, function, *args) -> list:
-        # A task pinned to each worker; workers that join later load the model on first use.
-        futures = [self._client.submit(function, *args, pure=False, workers=[w])
-                   for w in self._client.nthreads()] or [self.submit(function, *args)]
-        return self._client.gather(futures)
+    def warm(self, function, *args):
+        """As for local processes, with a task pinned to each worker; workers that join later
+        load the model with their first batch."""
+        from distributed import wait as wait_dask
+
+        self._warming = [self._client.submit(function, *args, pure=False, workers=[w])
+                         for w in self._client.nthreads()] or [self.submit(function, *args)]
+        done, _ = wait_dask(self._warming, return_when="FIRST_COMPLETED")
+        return done.pop().result()
 
     def close(self) -> None:
         self._client.close()

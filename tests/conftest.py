@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -59,3 +60,18 @@ def taxonomy():
     from classifier.taxonomy import load_taxonomy
 
     return load_taxonomy(TAXONOMY)
+
+
+def point(link: Path, target: Path) -> None:
+    """Switch a symlink atomically, as ``tagger train`` switches ``models/current``."""
+    staging = link.with_name(link.name + ".new")
+    staging.symlink_to(target)
+    os.replace(staging, link)
+
+
+@pytest.fixture
+def current(tmp_path, model_dir) -> Path:
+    """A ``current`` symlink to the session's model, for reload tests to switch."""
+    link = tmp_path / "current"
+    link.symlink_to(model_dir)
+    return link

@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 from pathlib import Path
 
 import pytest
+from conftest import point
 
 from service import create_app
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 STATION = "建成工会驿站24家。"
-
-
-def point(link: Path, target: Path) -> None:
-    """Switch a symlink atomically, as ``tagger train`` switches ``models/current``."""
-    staging = link.with_name(link.name + ".new")
-    staging.symlink_to(target)
-    os.replace(staging, link)
-
-
-@pytest.fixture
-def current(tmp_path, model_dir) -> Path:
-    link = tmp_path / "current"
-    link.symlink_to(model_dir)
-    return link
 
 
 @pytest.fixture

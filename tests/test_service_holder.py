@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 import time
-from pathlib import Path
 
 import pytest
+from conftest import point
 
 from service.errors import APIError
 from service.holder import LoadFailure, ModelHolder
-
-
-def point(link: Path, target: Path) -> None:
-    staging = link.with_name(link.name + ".new")
-    staging.symlink_to(target)
-    os.replace(staging, link)
-
-
-@pytest.fixture
-def current(tmp_path, model_dir) -> Path:
-    link = tmp_path / "current"
-    link.symlink_to(model_dir)
-    return link
 
 
 def wait_for(condition, timeout: float = 30.0) -> bool:

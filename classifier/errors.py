@@ -31,6 +31,10 @@ class DataError(TaggerError):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):
+        # Rebuilt from its data, so that it crosses process boundaries (joblib, Dask) intact.
+        return type(self), (self.problems,)
+
 
 class ArtifactError(TaggerError):
     """A model artifact is missing, tampered with, truncated or built by other library versions."""
@@ -40,13 +44,20 @@ class ArtifactError(TaggerError):
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
 
+    def __reduce__(self):
+        return type(self), (self.path, self.reason)
+
 
 class UnknownThemeError(TaggerError, KeyError):
     """A theme id that the model's taxonomy does not know."""
 
     def __init__(self, theme: str, known: list[str]):
         self.theme = theme
+        self.known = list(known)
         super().__init__(f"unknown theme {theme!r}; known themes: {', '.join(known)}")
+
+    def __reduce__(self):
+        return type(self), (self.theme, self.known)
 
     def __str__(self) -> str:
         return self.args[0]

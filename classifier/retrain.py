@@ -49,7 +49,8 @@ def _metadata(version, taxonomy, settings, trained, cv, sources) -> dict:
         "thresholds": dict(zip(taxonomy.ids, trained.thresholds.round(4).tolist(), strict=True)),
         "thresholds_array": trained.thresholds.tolist(),
         "settings": settings.to_dict(),
-        "training_data": {str(p): sha256(Path(p)) for p in data_files},
+        # By file name: the checkout's location is no business of the artifact.
+        "training_data": {Path(p).name: sha256(Path(p)) for p in data_files},
         "taxonomy_sha256": sha256(Path(taxonomy_file)),
         "cross_validation": cv.to_dict(),
         "libraries": library_versions(),

@@ -100,7 +100,8 @@ def fit_estimator(corpus: Corpus, taxonomy: Taxonomy, settings: TrainSettings) -
             continue
         # The dual solver: far fewer samples than features, so the same fit about 50x faster.
         clf = LogisticRegression(C=settings.C, class_weight=settings.class_weight,
-                                 solver="liblinear", dual=True, max_iter=1000)
+                                 solver="liblinear", dual=True, max_iter=1000,
+                                 random_state=0)
         clf.fit(X, y, sample_weight=corpus.weights)
         coef[:, j] = clf.coef_[0]
         intercept[j] = clf.intercept_[0]

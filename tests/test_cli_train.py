@@ -6,7 +6,7 @@ import json
 import signal
 import subprocess
 
-from conftest import LABELS, TAGGER, read_jsonl, run_tagger, write_jsonl
+from conftest import LABELS, REPO, TAGGER, read_jsonl, run_tagger, write_jsonl
 
 
 def test_train_writes_a_complete_artifact_and_report(models_dir):
@@ -65,3 +65,12 @@ def test_killed_training_leaves_current_intact(models_dir, tmp_path):
     assert (target / "current").resolve() == (target / "v1").resolve()
     assert {p.name for p in target.iterdir()} <= {"v1", "current"} | {
         p.name for p in target.iterdir() if p.name.startswith(".tmp-")}
+
+
+def test_training_reproduces_the_shipped_model(model_dir):
+    shipped = json.loads((REPO / "models" / "current" / "metadata.json").read_text(
+        encoding="utf-8"))
+    mine = json.loads((model_dir / "metadata.json").read_text(encoding="utf-8"))
+    assert mine["cross_validation"] == shipped["cross_validation"]
+    assert mine["thresholds"] == shipped["thresholds"]
+    assert mine["training_data"] == shipped["training_data"]

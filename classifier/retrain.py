@@ -71,7 +71,8 @@ def retrain(data_files, taxonomy_file, models_dir, settings: TrainSettings | Non
     step("learning curve")
     curve = learning_curve(corpus, taxonomy, settings, segmenter, cv.model.macro_f1)
     step("fitting on all data")
-    trained = train(corpus, taxonomy, settings, segmenter)
+    # Leave-one-document-out already scored every paragraph with a model that never saw it.
+    trained = train(corpus, taxonomy, settings, segmenter, oof=cv.oof_scores)
     version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     metadata = _metadata(version, taxonomy, settings, trained, cv, (data_files, taxonomy_file))
     metadata["learning_curve"] = [{"fraction": f, "paragraphs": n, "macro_f1": round(m, 4)}

@@ -144,9 +144,14 @@ class Trained:
     oof_scores: np.ndarray
 
 
-def train(corpus: Corpus, taxonomy: Taxonomy, settings: TrainSettings, segmenter) -> Trained:
-    """Thresholds from out-of-fold scores of ``corpus`` alone, then a fit on all of it."""
-    oof = out_of_fold_scores(corpus, taxonomy, settings, segmenter)
+def train(corpus: Corpus, taxonomy: Taxonomy, settings: TrainSettings, segmenter,
+          oof: np.ndarray | None = None) -> Trained:
+    """Thresholds from out-of-fold scores of ``corpus`` alone, then a fit on all of it.
+
+    ``oof`` passes in those scores when cross-validation has already computed them.
+    """
+    if oof is None:
+        oof = out_of_fold_scores(corpus, taxonomy, settings, segmenter)
     thresholds = (np.full(corpus.Y.shape[1], 0.5) if np.isnan(oof).any()
                   else tune_thresholds(corpus.Y, oof, settings.threshold_pooling))
     estimator = fit_estimator(with_keywords(corpus, taxonomy, segmenter, settings),

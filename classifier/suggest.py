@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +23,7 @@ class Candidate:
     para: int
     text: str
     source: str
+    normalized: str
 
 
 def candidates(records, exclude_texts=frozenset()) -> tuple[list[Candidate], int]:
@@ -38,7 +38,7 @@ def candidates(records, exclude_texts=frozenset()) -> tuple[list[Candidate], int
             if len(key) >= MIN_CHARS and key not in seen:
                 seen.add(key)
                 found.append(Candidate(str(record.id if record.id is not None else record.path),
-                                       para, text, record.path))
+                                       para, text, record.path, key))
     return found, errors
 
 
@@ -50,16 +50,15 @@ def uncertainty(scores: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
 
 def _pick(value, theme_of, sources, vectors, top: int) -> list[int]:
     picked: list[int] = []
-    theme_count, source_count = Counter(), Counter()
+    sources = np.asarray(sources, dtype=object)
+    # Picks so far of each candidate's theme and of its source.
+    penalty = np.zeros(len(value))
     alive = np.ones(len(value), dtype=bool)
     while len(picked) < top and alive.any():
-        penalty = np.array([theme_count[t] + source_count[s] for t, s in zip(theme_of, sources,
-                                                                           strict=True)])
         priority = np.where(alive, value - SPREAD_PENALTY * penalty, -np.inf)
         best = int(np.argmax(priority))
         picked.append(best)
-        theme_count[theme_of[best]] += 1
-        source_count[sources[best]] += 1
+        penalty += (theme_of == theme_of[best]).astype(int) + (sources == sources[best])
         similar = (vectors @ vectors[best].T).toarray().ravel() >= NEAR_DUPLICATE
         alive &= ~similar
         alive[best] = False
@@ -75,7 +74,7 @@ def suggest(model: Model, records, top: int, exclude_texts=frozenset()):
     doubt = uncertainty(scores, model.thresholds)
     theme_of = doubt.argmax(axis=1)
     vectors = TfidfVectorizer(analyzer="char", ngram_range=(2, 3)).fit_transform(
-        [normalize(c.text) for c in found])
+        [c.normalized for c in found])
     picked = _pick(doubt.max(axis=1), theme_of, [c.source for c in found], vectors, top)
     return [_task(found[i], scores[i], model, int(theme_of[i])) for i in picked], errors
 

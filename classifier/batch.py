@@ -102,8 +102,8 @@ def tag_batch(records: list[Record], job: Job) -> Chunk:
             lines.append(fmt.line(output_record(record)))
             continue
         result = next(results)
-        explanations = ([model.explain(record.text, tid, EXPLAIN_TOP).to_dict()
-                         for tid in result.theme_ids] if job.explain else None)
+        explanations = ([e.to_dict() for e in model.explain_themes(
+            record.text, result.theme_ids, EXPLAIN_TOP)] if job.explain else None)
         lines.append(fmt.line(output_record(record, result.to_dict(), explanations)))
         themes.update(result.theme_ids)
         paragraphs += len(result.paragraphs)

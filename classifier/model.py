@@ -116,22 +116,32 @@ class Model:
             The score and threshold, the paragraph index, and terms with their weights
             (contribution to the theme's log-odds); every term occurs in the normalised text.
         """
-        if theme not in self.theme_ids:
-            raise UnknownThemeError(theme, self.theme_ids)
-        j = self.theme_ids.index(theme)
+        return self.explain_themes(text, [theme], top)[0]
+
+    def explain_themes(self, text: str, themes, top: int = 10) -> list[Explanation]:
+        """``explain`` for several themes of one text, which is featurised only once."""
+        for theme in themes:
+            if theme not in self.theme_ids:
+                raise UnknownThemeError(theme, self.theme_ids)
         paragraphs = split_paragraphs(text)
         if not paragraphs:
-            return Explanation(theme, self._names[theme], 0.0, float(self.thresholds[j]), None)
+            return [Explanation(t, self._names[t], 0.0, float(self.thresholds[self.theme_ids
+                                                                             .index(t)]), None)
+                    for t in themes]
         prepared = features.prepare(paragraphs, self.segmenter)
         X = features.transform(self.estimator, prepared, self.settings.features)
-        scores = scores_of(self.estimator, X)[:, j]
-        best = int(np.argmax(scores))
-        score = float(scores[best])
+        scores = scores_of(self.estimator, X)
+        return [self._explanation(X, scores, prepared, self.theme_ids.index(t), top)
+                for t in themes]
+
+    def _explanation(self, X, scores, prepared, j: int, top: int) -> Explanation:
+        best = int(np.argmax(scores[:, j]))
         weights = self._term_weights(X[best], j, prepared.normalized[best])
         ranked = sorted(weights.items(), key=lambda kv: -kv[1])
         up = tuple(Term(t, round(float(w), 4)) for t, w in ranked[:top] if w > 0)
         down = tuple(Term(t, round(float(w), 4)) for t, w in reversed(ranked[-top:]) if w < 0)
-        return Explanation(theme, self._names[theme], round(score, 4),
+        theme = self.theme_ids[j]
+        return Explanation(theme, self._names[theme], round(float(scores[best, j]), 4),
                            float(self.thresholds[j]), best, up, down)
 
     def _term_weights(self, row, j: int, normalized: str) -> dict[str, float]:

@@ -18,9 +18,9 @@ _MODEL_FIELDS = ("version", "created", "taxonomy_version", "themes", "thresholds
                  "cross_validation", "libraries")
 
 
-def _explanation(model, text: str, theme: str) -> dict:
-    explanation = model.explain(text, theme).to_dict()
-    return {key: explanation[key] for key in ("paragraph", "threshold", "up", "down")}
+def _explanation(explanation) -> dict:
+    data = explanation.to_dict()
+    return {key: data[key] for key in ("paragraph", "threshold", "up", "down")}
 
 
 def _tagged(model, tag: TagRequest) -> list[dict]:
@@ -31,8 +31,9 @@ def _tagged(model, tag: TagRequest) -> list[dict]:
     for item, result in zip(tag.items, results, strict=True):
         data = result.to_dict()
         if tag.explain:
-            for theme in data["themes"]:
-                theme["explanation"] = _explanation(model, item.text, theme["id"])
+            explanations = model.explain_themes(item.text, result.theme_ids)
+            for theme, explanation in zip(data["themes"], explanations, strict=True):
+                theme["explanation"] = _explanation(explanation)
         tagged.append(data if tag.single else {"id": item.id, **data})
     return tagged
 

@@ -100,3 +100,10 @@ def test_shipped_model_loads_and_tags():
     assert "worker_station" in model.tag(STATION)[0].theme_ids
     assert model.metadata["cross_validation"]["model"]["macro_f1"] > (
         model.metadata["cross_validation"]["baseline"]["macro_f1"])
+
+
+def test_explaining_several_themes_at_once_matches_one_by_one(model):
+    text = f"{RIDERS}\n{STATION}"
+    themes = ["worker_station", "new_employment_membership", "legal_aid"]
+    assert model.explain_themes(text, themes) == [model.explain(text, t) for t in themes]
+    assert model.explain_themes("", themes)[0].paragraph is None

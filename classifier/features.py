@@ -9,6 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
+from . import vocabulary as lookup
 from .segment import Segmenter
 from .taxonomy import Taxonomy
 from .text import normalize
@@ -121,10 +122,17 @@ def build_vectorizers(settings: FeatureSettings, taxonomy: Taxonomy) -> dict:
     }
 
 
+def keyword_presence(parts: dict, normalized) -> sp.csr_matrix:
+    """Paragraph-by-keyword matrix, 1 where the keyword occurs anywhere in the paragraph.
+
+    Equal to ``keywords.transform`` (longest keyword at each position) times the containment
+    matrix, the scikit-learn form the artifact keeps; found by a faster scan.
+    """
+    return lookup.keyword_scanner(tuple(parts["keywords"].vocabulary)).presence(normalized)
+
+
 def _keyword_block(parts: dict, normalized, weight: float) -> sp.csr_matrix:
-    present = sp.csr_matrix(parts["keywords"].transform(normalized) @ parts["keyword_contains"])
-    present.data[:] = 1
-    counts = present @ parts["keyword_themes"]
+    counts = keyword_presence(parts, normalized) @ parts["keyword_themes"]
     return sp.csr_matrix(counts).log1p() * weight
 
 
@@ -136,8 +144,8 @@ def fit_transform(parts: dict, prepared: Prepared, settings: FeatureSettings) ->
 
 
 def transform(parts: dict, prepared: Prepared, settings: FeatureSettings) -> sp.csr_matrix:
-    word = parts["word"].transform(prepared.segmented)
-    char = parts["char"].transform(prepared.normalized)
+    word = lookup.tfidf(parts["word"], prepared.segmented)
+    char = lookup.tfidf(parts["char"], prepared.normalized)
     keywords = _keyword_block(parts, prepared.normalized, settings.keyword_weight)
     return sp.hstack([word, char, keywords], format="csr")
 

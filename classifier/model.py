@@ -70,33 +70,29 @@ class Model:
         """
         texts = [texts] if isinstance(texts, str) else list(texts)
         split = [split_paragraphs(t) for t in texts]
-        flat = [p for paragraphs in split for p in paragraphs]
-        scores = self.scores(flat)
-        cutoffs = self._cutoffs(min_score)
+        hits = _hits(self.scores([p for paragraphs in split for p in paragraphs]),
+                     self._cutoffs(min_score))
         results, start = [], 0
         for paragraphs in split:
-            block = scores[start:start + len(paragraphs)]
+            results.append(self._result(paragraphs, hits[start:start + len(paragraphs)]))
             start += len(paragraphs)
-            results.append(self._result(paragraphs, block, cutoffs))
         return results
 
     def _theme(self, j: int, score: float, paragraphs=()) -> ThemeScore:
         tid = self.theme_ids[j]
-        return ThemeScore(tid, self._names[tid], round(float(score), 4), tuple(paragraphs))
+        return ThemeScore(tid, self._names[tid], round(score, 4), tuple(paragraphs))
 
-    def _result(self, paragraphs: list[str], scores: np.ndarray, cutoffs) -> Result:
-        hits = scores >= cutoffs
-        rows, cols = np.nonzero(hits)
-        per_paragraph: list[list[ThemeScore]] = [[] for _ in paragraphs]
-        for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
-            per_paragraph[i].append(self._theme(j, scores[i, j]))
-        para_results = tuple(
-            Paragraph(i, text, tuple(sorted(per_paragraph[i], key=lambda t: -t.score)))
-            for i, text in enumerate(paragraphs))
-        best = scores.max(axis=0, initial=0.0)
-        themes = [self._theme(j, best[j], rows[cols == j].tolist()) for j in np.unique(cols)]
-        themes.sort(key=lambda t: -t.score)
-        return Result(tuple(themes), para_results, self.version)
+    def _result(self, paragraphs: list[str], hits: list[list[tuple[int, float]]]) -> Result:
+        para_results, best, carriers = [], {}, {}
+        for i, (text, found) in enumerate(zip(paragraphs, hits, strict=True)):
+            themes = sorted((self._theme(j, score) for j, score in found), key=_by_score)
+            para_results.append(Paragraph(i, text, tuple(themes)))
+            for j, score in found:
+                carriers.setdefault(j, []).append(i)
+                best[j] = max(score, best.get(j, score))
+        themes = sorted((self._theme(j, best[j], carriers[j]) for j in sorted(carriers)),
+                        key=_by_score)
+        return Result(tuple(themes), tuple(para_results), self.version)
 
     def explain(self, text: str, theme: str, top: int = 10) -> Explanation:
         """Terms that pushed a theme's score up or down in the text's best paragraph.
@@ -158,6 +154,20 @@ class Model:
             elif name.strip():
                 weights[name] = weights.get(name, 0.0) + float(value)
         return weights
+
+
+def _by_score(theme: ThemeScore) -> float:
+    return -theme.score
+
+
+def _hits(scores: np.ndarray, cutoffs: np.ndarray) -> list[list[tuple[int, float]]]:
+    """Per paragraph, its themes at or above their cutoffs: (theme index, score), index order."""
+    rows, cols = np.nonzero(scores >= cutoffs)
+    hits: list[list[tuple[int, float]]] = [[] for _ in range(len(scores))]
+    for i, j, score in zip(rows.tolist(), cols.tolist(), scores[rows, cols].tolist(),
+                           strict=True):
+        hits[i].append((j, score))
+    return hits
 
 
 def load_model(path: str | Path | None = None) -> Model:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import fcntl
 import functools
+import gc
 import itertools
+import json
 import os
 import shutil
 import sys
@@ -17,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataError, TaggerError
-from .pools import in_order, make_pool
+from .pools import Ahead, in_order, make_pool
 from .records import Record, Written, output_format, output_record
 
-BATCH_SIZE = 256
+BATCH_SIZE = 64
 EXPLAIN_TOP = 5
 _LOCK = threading.Lock()
 # The model of this process (a worker's, or the command's own with --jobs 1): loaded on first
@@ -51,6 +53,14 @@ class ModelInfo:
 
 
 @dataclass(frozen=True)
+class Segmented:
+    """A batch's paragraphs segmented ahead of tagging, and by which segmenter."""
+
+    segmenter: tuple
+    paragraphs: list[str]
+
+
+@dataclass(frozen=True)
 class Chunk:
     """A tagged batch: its output lines and what the summary counts of it."""
 
@@ -64,11 +74,28 @@ class Chunk:
 def _model(model_dir: str):
     with _LOCK:
         if _LOADED.get("dir") != model_dir:
-            from .model import load_model
-
             _LOADED.clear()
-            _LOADED.update(dir=model_dir, model=load_model(model_dir))
+            _LOADED.update(dir=model_dir, model=_load_for_good(model_dir))
         return _LOADED["model"]
+
+
+def _load_for_good(model_dir: str):
+    """Load a model that lives as long as the process, without the garbage collector's help.
+
+    Importing scikit-learn and loading make objects that are never freed: collections while
+    they are made, and collections that walk them later (the last at exit), find nothing and
+    cost a third of a second each. They are moved out of the collector's sight (gc.freeze).
+    """
+    from .model import load_model
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return load_model(model_dir)
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _plain_errors(function):
@@ -89,12 +116,33 @@ def describe(model_dir: str) -> ModelInfo:
     return ModelInfo(model.version, tuple((t.id, t.name_zh) for t in model.taxonomy.themes))
 
 
+def segmenter(job: Job):
+    """The model's segmenter, from its metadata only: no scikit-learn, so it loads in 0.3 s."""
+    from .persistence import Artifact
+    from .segment import segmenter_of
+
+    return segmenter_of(json.loads(Artifact(Path(job.model_dir)).metadata.read_text(
+        encoding="utf-8")))
+
+
+def segment_batch(records: list[Record], job: Job) -> Segmented:
+    """The model-free part of tagging a batch: its readable records' paragraphs, segmented."""
+    from .segment import segment_paragraphs
+
+    cutter = segmenter(job)
+    return Segmented(cutter.key, segment_paragraphs(
+        [r.text for r in records if r.error is None], cutter))
+
+
 @_plain_errors
-def tag_batch(records: list[Record], job: Job) -> Chunk:
+def tag_batch(records: list[Record], job: Job, segmented: Segmented | None = None) -> Chunk:
     """Tag the readable records of a batch in one call; every record gets its output line."""
     model = _model(job.model_dir)
     readable = [r for r in records if r.error is None]
-    results = iter(model.tag([r.text for r in readable], min_score=job.min_score))
+    early = (segmented.paragraphs if segmented is not None
+             and segmented.segmenter == model.segmenter.key else None)
+    results = iter(model.tag([r.text for r in readable], min_score=job.min_score,
+                             segmented=early))
     fmt = output_format(job.format, model.theme_ids, job.explain)
     lines, themes, paragraphs = [], Counter(), 0
     for record in records:
@@ -209,12 +257,16 @@ def _reuse(handle, records: Iterator[Record], fmt, current: tuple[str, bool],
 
 def run(records, job: Job, output: Path | None = None, *, resume: bool = False,
         strict: bool = False, jobs: int = 1, dask: str | None = None,
-        batch_size: int = BATCH_SIZE, progress=None) -> Summary:
-    """Tag every record and write one output line per record, in input order."""
+        batch_size: int = BATCH_SIZE, progress=None, fork: bool | None = None) -> Summary:
+    """Tag every record and write one output line per record, in input order.
+
+    ``fork`` chooses how ``jobs`` > 1 start: forked after the model loads (the default where
+    the system can fork) or as loky workers that each load it.
+    """
     _check(output, resume, jobs, dask, batch_size)
     started = time.perf_counter()
     records = _stop_at_errors(records) if strict else iter(records)
-    pool = make_pool(jobs, dask)
+    pool = make_pool(jobs, dask, fork)
     try:
         summary = _write(pool, records, job, output, resume, batch_size, progress or _ignore)
     finally:
@@ -237,7 +289,11 @@ def _ignore(count: int) -> None:
 
 
 def _write(pool, records, job: Job, output, resume, batch_size, progress) -> Summary:
-    info = pool.warm(describe, job.model_dir)
+    # Resuming matches records against the model's earlier output first: nothing to do ahead.
+    ahead = None if resume else Ahead(functools.partial(segment_batch, job=job),
+                                      _batches(records, batch_size),
+                                      functools.partial(segmenter, job))
+    info = pool.warm(describe, job.model_dir, ahead=ahead)
     summary = Summary(info.themes)
     fmt = output_format(job.format, info.theme_ids, job.explain)
     with _destination(output, resume) as handle:
@@ -247,7 +303,10 @@ def _write(pool, records, job: Job, output, resume, batch_size, progress) -> Sum
         if offset == 0:
             handle.write(fmt.header.encode())
         progress(summary.records)
-        for chunk in in_order(pool, tag_batch, _batches(records, batch_size), job):
+        calls = itertools.chain(
+            ((batch, job, early) for batch, early in (ahead.done if ahead else ())),
+            ((batch, job) for batch in (ahead.tasks if ahead else _batches(records, batch_size))))
+        for chunk in in_order(pool, tag_batch, calls):
             if chunk.version != info.version:
                 raise TaggerError(f"workers found different models at {job.model_dir}: "
                                   f"{info.version} and {chunk.version}")

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from . import cli_labelling, settings
+from .batch import BATCH_SIZE
 from .errors import TaggerError
 
 log = logging.getLogger("classifier")
@@ -100,6 +101,7 @@ def _tag(args) -> int:
     model_dir = (args.model or settings.default_model_dir()).resolve()
     job = Job(str(model_dir), args.format, args.explain, args.min_score)
     records = read_records(args.inputs, Fields(args.id_field, args.text_field), args.input_format)
+    tqdm.monitor_interval = 0  # no monitor thread: --jobs forks workers while the bar is shown
     with tqdm(desc="tag", unit=" records", disable=None, file=sys.stderr) as bar:
         summary = run(records, job, args.output, resume=args.resume, strict=args.strict,
                       jobs=args.jobs, dask=args.dask, batch_size=args.batch_size,
@@ -138,7 +140,8 @@ def _add_tag(commands) -> None:
     tag.add_argument("--dask", metavar="ADDRESS", help="tag on the Dask cluster whose "
                      "scheduler is at ADDRESS (tcp://host:port); the model directory must "
                      "be readable at the same path on every worker")
-    tag.add_argument("--batch-size", type=int, default=256, help="records per batch")
+    tag.add_argument("--batch-size", type=int, default=BATCH_SIZE,
+                     help=f"records per batch (default {BATCH_SIZE})")
     tag.set_defaults(func=_tag)
 
 

@@ -45,9 +45,14 @@ class Prepared:
     segmented: list[str]
 
 
-def prepare(texts, segmenter: Segmenter) -> Prepared:
+def prepare(texts, segmenter: Segmenter, segmented: list[str] | None = None) -> Prepared:
+    """Normalised paragraphs and their tokens; ``segmented`` when they were segmented before."""
     normalized = [normalize(t) for t in texts]
-    return Prepared(normalized, [segmenter.segment(t) for t in normalized])
+    if segmented is None:
+        return Prepared(normalized, [segmenter.segment(t) for t in normalized])
+    if len(segmented) != len(normalized):
+        raise ValueError(f"{len(segmented)} segmented paragraphs for {len(normalized)} paragraphs")
+    return Prepared(normalized, list(segmented))
 
 
 def keyword_theme_matrix(taxonomy: Taxonomy) -> tuple[list[str], sp.csr_matrix]:

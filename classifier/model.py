@@ -10,7 +10,7 @@ from . import features, settings
 from .errors import UnknownThemeError
 from .persistence import Artifact
 from .results import Explanation, Paragraph, Result, Term, ThemeScore
-from .segment import get_segmenter
+from .segment import segmenter_of
 from .taxonomy import Taxonomy
 from .text import split_paragraphs
 from .training import TrainSettings, predict_scores, scores_of
@@ -27,8 +27,7 @@ class Model:
         self.taxonomy = Taxonomy.from_dict(metadata["taxonomy"])
         self.settings = TrainSettings.from_dict(metadata["settings"])
         self.thresholds = np.asarray(metadata["thresholds_array"], dtype=float)
-        self.segmenter = get_segmenter(metadata["dictionary"],
-                                       self.settings.features.min_word_freq)
+        self.segmenter = segmenter_of(metadata)
         self._names = {t.id: t.name_zh for t in self.taxonomy.themes}
         self._feature_names = None
 
@@ -36,17 +35,18 @@ class Model:
     def theme_ids(self) -> list[str]:
         return self.taxonomy.ids
 
-    def scores(self, paragraphs: list[str]) -> np.ndarray:
+    def scores(self, paragraphs: list[str], segmented: list[str] | None = None) -> np.ndarray:
         """Score matrix (paragraph x theme), all themes in one sparse product."""
         if not paragraphs:
             return np.zeros((0, len(self.theme_ids)))
-        prepared = features.prepare(paragraphs, self.segmenter)
+        prepared = features.prepare(paragraphs, self.segmenter, segmented)
         return predict_scores(self.estimator, prepared, self.settings)
 
     def _cutoffs(self, min_score: float | None) -> np.ndarray:
         return self.thresholds if min_score is None else np.maximum(self.thresholds, min_score)
 
-    def tag(self, texts, min_score: float | None = None) -> list[Result]:
+    def tag(self, texts, min_score: float | None = None, *,
+            segmented: list[str] | None = None) -> list[Result]:
         """Tag articles: themes per paragraph and per article.
 
         Parameters
@@ -55,6 +55,9 @@ class Model:
             Articles; each is split into paragraphs at line breaks.
         min_score : float, optional
             Raise every theme's threshold to at least this score (never lowers it).
+        segmented : list of str, optional
+            Every paragraph of the texts in order, segmented by ``segment.segment_paragraphs`` with
+            this model's segmenter elsewhere (in another process, ahead of time).
 
         Returns
         -------
@@ -70,7 +73,7 @@ class Model:
         """
         texts = [texts] if isinstance(texts, str) else list(texts)
         split = [split_paragraphs(t) for t in texts]
-        hits = _hits(self.scores([p for paragraphs in split for p in paragraphs]),
+        hits = _hits(self.scores([p for paragraphs in split for p in paragraphs], segmented),
                      self._cutoffs(min_score))
         results, start = [], 0
         for paragraphs in split:

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import skops.io as sio
-from skops.io.exceptions import UntrustedTypesFoundException
 
 from .errors import ArtifactError
 
@@ -88,6 +86,8 @@ class Artifact:
         return self.path / MANIFEST_FILE
 
     def save(self, estimator: dict, metadata: dict) -> Artifact:
+        import skops.io as sio  # imports all of scikit-learn: only when an artifact is written
+
         self.path.mkdir(parents=True, exist_ok=True)
         sio.dump(_pack(estimator), self.model)
         self.metadata.write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n",
@@ -121,6 +121,9 @@ class Artifact:
 
     def load(self) -> tuple[dict, dict]:
         """Verify, refuse untrusted types, then deserialise: (estimator, metadata)."""
+        import skops.io as sio  # imports all of scikit-learn: only when an artifact is read
+        from skops.io.exceptions import UntrustedTypesFoundException
+
         metadata = self.verify()
         try:
             return _unpack(sio.load(self.model, trusted=list(TRUSTED_TYPES))), metadata

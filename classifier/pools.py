@@ -1,13 +1,41 @@
-"""Where batches run: in this process, in local worker processes (joblib), or on Dask."""
+"""Where batches run: in this process, in local worker processes, or on Dask."""
 
 from __future__ import annotations
 
+import itertools
 import logging
+import multiprocessing
+import os
+import threading
+import time
 from collections import deque
-from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from collections.abc import Callable, Iterator
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    BrokenExecutor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
+from dataclasses import dataclass, field
 
 from .errors import TaggerError
+
+
+@dataclass
+class Ahead:
+    """Work on the first tasks that needs no model, which a pool may do while the model loads.
+
+    ``prepare(task)`` gives what ``function(task, *args, early)`` then starts from; tasks the
+    pool took are in ``done`` as ``(task, early)``, in order, and the rest stay in ``tasks``.
+    ``setup()`` loads, before helpers start, what they share (the segmenter).
+    """
+
+    prepare: Callable
+    tasks: Iterator
+    setup: Callable | None = None
+    done: list = field(default_factory=list)
 
 
 class _Inline:
@@ -20,7 +48,7 @@ class _Inline:
         future.set_result(function(*args))
         return future
 
-    def warm(self, function, *args):
+    def warm(self, function, *args, ahead: Ahead | None = None):
         return function(*args)
 
     def close(self) -> None:
@@ -34,7 +62,7 @@ def _quiet_worker() -> None:
 
 
 class _Processes:
-    """``--jobs N``: joblib's (loky) worker processes, each loading the model once."""
+    """``--jobs N`` where processes cannot fork: joblib's (loky) workers, each loading the model."""
 
     def __init__(self, jobs: int):
         from joblib.externals.loky import get_reusable_executor
@@ -46,7 +74,7 @@ class _Processes:
     def submit(self, function, *args) -> Future:
         return self._executor.submit(function, *args)
 
-    def warm(self, function, *args):
+    def warm(self, function, *args, ahead: Ahead | None = None):
         """Run ``function`` in each worker at once (it loads the model) and give the first
         result; each worker's batches wait behind its own load, none behind another's."""
         self._warming = [self.submit(function, *args) for _ in range(self.workers)]
@@ -56,6 +84,80 @@ class _Processes:
     def close(self) -> None:
         # Every result is in (or none is wanted): the workers have nothing left to finish.
         self._executor.shutdown(wait=True, kill_workers=True)
+
+
+def _exit_with(parent: int) -> None:
+    """Forked workers hold the parent's end of their task pipe too, so its death would not wake
+    them: each watches for it instead."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+class _Forked:
+    """``--jobs N`` where processes fork (Linux): the model is loaded once, here, and N workers
+    forked after the load share it, where loky's workers would each import scikit-learn and
+    load it again (2 s apiece). While it loads, helpers forked before the load take the first
+    tasks' model-free work (``Ahead``: segmentation), so no core waits for the model."""
+
+    def __init__(self, jobs: int):
+        self.workers, self.window = jobs, 2 * jobs
+        self.helpers = max(1, jobs - 1)  # the cores the load leaves free
+        self._fork = multiprocessing.get_context("fork")
+        self._executor = None
+
+    def warm(self, function, *args, ahead: Ahead | None = None):
+        """``function(*args)`` here (it loads the model), then fork the workers."""
+        if ahead is None:
+            result = function(*args)
+        else:
+            if ahead.setup is not None:
+                ahead.setup()
+            helpers = ProcessPoolExecutor(self.helpers, mp_context=self._fork,
+                                          initializer=_exit_with, initargs=(os.getpid(),))
+            helpers.submit(int).result()  # fork them now, before this process has threads
+            try:
+                with ThreadPoolExecutor(1, thread_name_prefix="load") as loader:
+                    loading = loader.submit(function, *args)
+                    self._prepare_ahead(helpers, ahead, loading)
+                    result = loading.result()
+                # A helper's failure costs only its head start: the worker segments that batch.
+                ahead.done = [(task, None if early.exception() else early.result())
+                              for task, early in ahead.done]
+            finally:
+                helpers.shutdown(wait=True, cancel_futures=True)
+        # No thread of this process runs now: forking is safe, and shares all that is loaded.
+        self._executor = ProcessPoolExecutor(self.workers, mp_context=self._fork,
+                                             initializer=_exit_with, initargs=(os.getpid(),))
+        self._executor.submit(int).result()
+        return result
+
+    def _prepare_ahead(self, helpers, ahead: Ahead, loading: Future) -> None:
+        """Give each helper a task at a time until the model has loaded (or tasks run out):
+        the load then waits for one task at most."""
+        while not loading.done():
+            busy = [early for _, early in ahead.done if not early.done()]
+            if len(busy) < self.helpers:
+                task = next(ahead.tasks, None)
+                if task is None:
+                    return
+                try:
+                    ahead.done.append((task, helpers.submit(ahead.prepare, task)))
+                except BrokenExecutor:  # a helper died: the workers segment the rest
+                    ahead.tasks = itertools.chain([task], ahead.tasks)
+                    return
+            else:
+                wait([loading, *busy], return_when=FIRST_COMPLETED)
+
+    def submit(self, function, *args) -> Future:
+        return self._executor.submit(function, *args)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
 
 
 class _Dask:
@@ -75,7 +177,7 @@ class _Dask:
     def submit(self, function, *args):
         return self._client.submit(function, *args, pure=False)
 
-    def warm(self, function, *args):
+    def warm(self, function, *args, ahead: Ahead | None = None):
         """As for local processes, with a task pinned to each worker; workers that join later
         load the model with their first batch."""
         from distributed import wait as wait_dask
@@ -89,17 +191,22 @@ class _Dask:
         self._client.close()
 
 
-def make_pool(jobs: int, dask: str | None):
+def make_pool(jobs: int, dask: str | None, fork: bool | None = None):
+    """The pool for a run; ``fork`` chooses forked or loky workers (default: fork if possible)."""
     if dask:
         return _Dask(dask)
-    return _Processes(jobs) if jobs > 1 else _Inline()
+    if jobs == 1:
+        return _Inline()
+    if fork is None:
+        fork = "fork" in multiprocessing.get_all_start_methods()
+    return _Forked(jobs) if fork else _Processes(jobs)
 
 
-def in_order(pool, function, tasks, *args) -> Iterator:
-    """``function(task, *args)`` of each task, in order, with at most ``pool.window`` in flight."""
+def in_order(pool, function, calls) -> Iterator:
+    """``function(*call)`` of each call, in order, with at most ``pool.window`` in flight."""
     pending = deque()
-    for task in tasks:
-        pending.append(pool.submit(function, task, *args))
+    for call in calls:
+        pending.append(pool.submit(function, *call))
         if len(pending) >= pool.window:
             yield pending.popleft().result()
     while pending:

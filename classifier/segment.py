@@ -10,6 +10,8 @@ from pathlib import Path
 
 import jieba
 
+from .text import normalize, split_paragraphs
+
 _WORD = re.compile(r"\w")
 _LOCK = threading.Lock()
 _CACHE: dict[tuple, Segmenter] = {}
@@ -48,6 +50,11 @@ class Segmenter:
         for term in self.terms:
             self._jieba.suggest_freq(term, tune=True)
 
+    @property
+    def key(self) -> tuple:
+        """What makes two segmenters cut alike: the jieba dictionary and the domain terms."""
+        return (self.min_freq, self.terms)
+
     def tokens(self, text: str) -> list[str]:
         """Word tokens of normalised text; punctuation and spaces dropped."""
         return [t for t in self._jieba.lcut(text, HMM=False) if _WORD.search(t)]
@@ -64,3 +71,14 @@ def get_segmenter(terms=(), min_freq: int = 5) -> Segmenter:
         if key not in _CACHE:
             _CACHE[key] = Segmenter(key[1:], min_freq)
         return _CACHE[key]
+
+
+def segmenter_of(metadata: dict) -> Segmenter:
+    """The segmenter of a model, from its metadata alone: it needs no scikit-learn."""
+    return get_segmenter(metadata["dictionary"],
+                         metadata["settings"]["features"]["min_word_freq"])
+
+
+def segment_paragraphs(texts, segmenter: Segmenter) -> list[str]:
+    """Every paragraph of the texts, in order, as ``Model.tag(segmented=...)`` takes them."""
+    return [segmenter.segment(normalize(p)) for t in texts for p in split_paragraphs(t)]

@@ -8,7 +8,7 @@ import json
 import pytest
 from conftest import read_jsonl
 
-from classifier.batch import Job, run
+from classifier.batch import Job, Segmented, run, segment_batch, tag_batch
 from classifier.errors import DataError, TaggerError
 from classifier.records import Record
 
@@ -108,3 +108,19 @@ def test_an_output_another_run_is_writing_is_refused(tmp_path, job):
 def test_resume_needs_an_output_file(job):
     with pytest.raises(TaggerError, match="--resume needs an output file"):
         run(RECORDS, job, None, resume=True)
+
+
+def test_loky_workers_write_what_one_process_writes(tmp_path, job, clean):
+    run(RECORDS, job, tmp_path / "out.jsonl", jobs=2, fork=False, batch_size=1)
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == clean
+
+
+def test_paragraphs_segmented_by_another_segmenter_are_not_used(job):
+    readable = [r for r in RECORDS if r.error is None]
+    ahead = segment_batch(RECORDS, job)
+    assert len(ahead.paragraphs) == sum(len(r.text.splitlines()) for r in readable)
+    assert tag_batch(RECORDS, job, ahead) == tag_batch(RECORDS, job)
+    foreign = Segmented(("another dictionary",), ["骑手"] * len(ahead.paragraphs))
+    assert tag_batch(RECORDS, job, foreign) == tag_batch(RECORDS, job)
+    misaligned = Segmented(ahead.segmenter, ["骑手"] * len(ahead.paragraphs))
+    assert tag_batch(RECORDS, job, misaligned) != tag_batch(RECORDS, job)

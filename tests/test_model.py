@@ -107,3 +107,14 @@ def test_explaining_several_themes_at_once_matches_one_by_one(model):
     themes = ["worker_station", "new_employment_membership", "legal_aid"]
     assert model.explain_themes(text, themes) == [model.explain(text, t) for t in themes]
     assert model.explain_themes("", themes)[0].paragraph is None
+
+
+def test_tokens_segmented_elsewhere_give_the_same_result(model):
+    from classifier.segment import segment_paragraphs
+
+    texts = [f"{RIDERS}\n{BYLINE}", STATION, ""]
+    segmented = segment_paragraphs(texts, model.segmenter)
+    assert len(segmented) == 3
+    assert model.tag(texts, segmented=segmented) == model.tag(texts)
+    with pytest.raises(ValueError, match="2 segmented paragraphs for 3 paragraphs"):
+        model.tag(texts, segmented=segmented[:2])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fcntl
 import functools
-import gc
 import itertools
 import json
 import os
@@ -74,28 +73,11 @@ class Chunk:
 def _model(model_dir: str):
     with _LOCK:
         if _LOADED.get("dir") != model_dir:
+            from .model import load_model
+
             _LOADED.clear()
-            _LOADED.update(dir=model_dir, model=_load_for_good(model_dir))
+            _LOADED.update(dir=model_dir, model=load_model(model_dir))
         return _LOADED["model"]
-
-
-def _load_for_good(model_dir: str):
-    """Load a model that lives as long as the process, without the garbage collector's help.
-
-    Importing scikit-learn and loading make objects that are never freed: collections while
-    they are made, and collections that walk them later (the last at exit), find nothing and
-    cost a third of a second each. They are moved out of the collector's sight (gc.freeze).
-    """
-    from .model import load_model
-
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return load_model(model_dir)
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def _plain_errors(function):

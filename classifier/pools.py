@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -38,6 +41,25 @@ class Ahead:
     done: list = field(default_factory=list)
 
 
+def _load_for_good(load, *args):
+    """``load(*args)`` for a model that lives as long as this process, without the collector.
+
+    Importing scikit-learn and loading make objects that are never freed: collections while
+    they are made, and collections that walk them later (the last at exit), find nothing and
+    cost a third of a second each. Once loaded they are moved out of its sight (gc.freeze),
+    which also keeps forked workers from copying the pages that hold them.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        result = load(*args)
+        gc.freeze()
+        return result
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class _Inline:
     """``--jobs 1``: each batch is tagged at once, in this process."""
 
@@ -49,7 +71,7 @@ class _Inline:
         return future
 
     def warm(self, function, *args, ahead: Ahead | None = None):
-        return function(*args)
+        return _load_for_good(function, *args)
 
     def close(self) -> None:
         pass
@@ -86,9 +108,11 @@ class _Processes:
         self._executor.shutdown(wait=True, kill_workers=True)
 
 
-def _exit_with(parent: int) -> None:
-    """Forked workers hold the parent's end of their task pipe too, so its death would not wake
-    them: each watches for it instead."""
+def _child_of(parent: int) -> None:
+    """Set up a forked helper or worker: Ctrl-C is the parent's to handle, and the parent's
+    death must end it (it holds the parent's end of its task pipe, so would wait for ever)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
@@ -98,7 +122,7 @@ def _exit_with(parent: int) -> None:
 
 
 class _Forked:
-    """``--jobs N`` where processes fork (Linux): the model is loaded once, here, and N workers
+    """``--jobs N`` on Linux, where processes fork: the model is loaded once, here, and N workers
     forked after the load share it, where loky's workers would each import scikit-learn and
     load it again (2 s apiece). While it loads, helpers forked before the load take the first
     tasks' model-free work (``Ahead``: segmentation), so no core waits for the model."""
@@ -111,28 +135,38 @@ class _Forked:
 
     def warm(self, function, *args, ahead: Ahead | None = None):
         """``function(*args)`` here (it loads the model), then fork the workers."""
+        if ahead is not None and not _set_up(ahead):
+            ahead = None
         if ahead is None:
-            result = function(*args)
+            result = _load_for_good(function, *args)
         else:
-            if ahead.setup is not None:
-                ahead.setup()
-            helpers = ProcessPoolExecutor(self.helpers, mp_context=self._fork,
-                                          initializer=_exit_with, initargs=(os.getpid(),))
-            helpers.submit(int).result()  # fork them now, before this process has threads
-            try:
-                with ThreadPoolExecutor(1, thread_name_prefix="load") as loader:
-                    loading = loader.submit(function, *args)
-                    self._prepare_ahead(helpers, ahead, loading)
-                    result = loading.result()
-                # A helper's failure costs only its head start: the worker segments that batch.
-                ahead.done = [(task, None if early.exception() else early.result())
-                              for task, early in ahead.done]
-            finally:
-                helpers.shutdown(wait=True, cancel_futures=True)
-        # No thread of this process runs now: forking is safe, and shares all that is loaded.
-        self._executor = ProcessPoolExecutor(self.workers, mp_context=self._fork,
-                                             initializer=_exit_with, initargs=(os.getpid(),))
-        self._executor.submit(int).result()
+            result = self._load_with_helpers(function, args, ahead)
+        # No thread of ours runs now: forking is safe, and shares all that is loaded.
+        self._executor = self._processes(self.workers)
+        return result
+
+    def _processes(self, count: int) -> ProcessPoolExecutor:
+        executor = ProcessPoolExecutor(count, mp_context=self._fork, initializer=_child_of,
+                                       initargs=(os.getpid(),))
+        try:
+            executor.submit(int).result()  # fork them all now, before any thread of ours starts
+        except BaseException:
+            executor.shutdown(wait=True, cancel_futures=True)
+            raise
+        return executor
+
+    def _load_with_helpers(self, function, args, ahead: Ahead):
+        helpers = self._processes(self.helpers)
+        try:
+            with ThreadPoolExecutor(1, thread_name_prefix="load") as loader:
+                loading = loader.submit(_load_for_good, function, *args)
+                self._prepare_ahead(helpers, ahead, loading)
+                result = loading.result()
+            # A helper's failure costs only its head start: the worker segments that batch.
+            ahead.done = [(task, None if early.exception() else early.result())
+                          for task, early in ahead.done]
+        finally:
+            helpers.shutdown(wait=True, cancel_futures=True)
         return result
 
     def _prepare_ahead(self, helpers, ahead: Ahead, loading: Future) -> None:
@@ -191,14 +225,25 @@ class _Dask:
         self._client.close()
 
 
+def _set_up(ahead: Ahead) -> bool:
+    """Run ``ahead.setup``; if it fails, the load will say why, and there is no head start."""
+    try:
+        if ahead.setup is not None:
+            ahead.setup()
+    except Exception:  # the model's own load reports the problem
+        return False
+    return True
+
+
 def make_pool(jobs: int, dask: str | None, fork: bool | None = None):
-    """The pool for a run; ``fork`` chooses forked or loky workers (default: fork if possible)."""
+    """The pool for a run; ``fork`` chooses forked or loky workers (default: fork on Linux,
+    where forking after numpy is loaded is safe; macOS's frameworks are not)."""
     if dask:
         return _Dask(dask)
     if jobs == 1:
         return _Inline()
     if fork is None:
-        fork = "fork" in multiprocessing.get_all_start_methods()
+        fork = sys.platform.startswith("linux")
     return _Forked(jobs) if fork else _Processes(jobs)
 
 

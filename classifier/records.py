@@ -170,7 +170,20 @@ def _checked(data, fields: Fields, path: str, line: int) -> Record:
     if not isinstance(text, str) or not text.strip():
         return Record(path, line, rid,
                       error=f"field {fields.text!r} missing or not a non-empty string")
+    for name, value in ((fields.id, rid), (fields.text, text)):
+        if isinstance(value, str) and not _encodable(value):
+            return Record(path, line, rid if name == fields.text else None,
+                          error=f"field {name!r} holds a lone surrogate (a \\ud800-style "
+                                "escape), which is no character")
     return Record(path, line, rid, text)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def output_record(record: Record, result: dict | None = None, explanations=None) -> dict:

@@ -19,7 +19,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 
 def counts(vectorizer, documents: list[str]) -> sp.csr_matrix:
     """``CountVectorizer.transform`` of a fitted vectorizer: term counts, indices sorted."""
-    if _CharCodes.fits(vectorizer):
+    if _CharCodes.fits(vectorizer) and all(isinstance(doc, str) for doc in documents):
         rows, columns = _char_codes(vectorizer).find(documents)
     else:
         rows, columns = _find_terms(vectorizer, documents)
@@ -71,9 +71,11 @@ class _CharCodes:
 
     @classmethod
     def fits(cls, vectorizer) -> bool:
-        return (vectorizer.analyzer == "char" and vectorizer.ngram_range[1] <= 3
-                and not vectorizer.lowercase and vectorizer.preprocessor is None
-                and vectorizer.strip_accents is None)
+        """Whether the vectorizer reads plain text into character n-grams of up to 3."""
+        return (vectorizer.analyzer == "char" and vectorizer.input == "content"
+                and vectorizer.ngram_range[1] <= 3 and not vectorizer.lowercase
+                and vectorizer.preprocessor is None and vectorizer.strip_accents is None
+                and vectorizer.vocabulary is None)
 
     def __init__(self, vocabulary: dict[str, int], ngram_range: tuple[int, int]):
         self.vocabulary, self.ngram_range = vocabulary, ngram_range
@@ -91,7 +93,8 @@ class _CharCodes:
 
     def find(self, documents) -> tuple[np.ndarray, np.ndarray]:
         texts = [self._WHITE_SPACES.sub(" ", doc) for doc in documents]
-        points = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+        points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"),
+                               dtype=np.uint32)
         points = points.astype(np.uint64)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)

@@ -115,12 +115,18 @@ def test_loky_workers_write_what_one_process_writes(tmp_path, job, clean):
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == clean
 
 
-def test_paragraphs_segmented_by_another_segmenter_are_not_used(job):
-    readable = [r for r in RECORDS if r.error is None]
+def test_a_batch_segmented_ahead_is_tagged_as_it_would_be_otherwise(job):
     ahead = segment_batch(RECORDS, job)
-    assert len(ahead.paragraphs) == sum(len(r.text.splitlines()) for r in readable)
+    assert len(ahead.paragraphs) == 4  # a: two paragraphs, b: unreadable, c and d: one each
     assert tag_batch(RECORDS, job, ahead) == tag_batch(RECORDS, job)
-    foreign = Segmented(("another dictionary",), ["骑手"] * len(ahead.paragraphs))
+
+
+def test_tokens_segmented_ahead_are_what_the_batch_is_tagged_from(job):
+    segmenter = segment_batch(RECORDS, job).segmenter
+    other_tokens = Segmented(segmenter, ["骑手"] * 4)
+    assert tag_batch(RECORDS, job, other_tokens) != tag_batch(RECORDS, job)
+
+
+def test_tokens_of_another_segmenter_are_not_used(job):
+    foreign = Segmented(("another dictionary",), ["骑手"] * 4)
     assert tag_batch(RECORDS, job, foreign) == tag_batch(RECORDS, job)
-    misaligned = Segmented(ahead.segmenter, ["骑手"] * len(ahead.paragraphs))
-    assert tag_batch(RECORDS, job, misaligned) != tag_batch(RECORDS, job)

@@ -47,3 +47,10 @@ def test_a_dask_cluster_writes_what_a_local_run_writes(source, model_dir, local_
                             cluster.scheduler_address, *BATCH, check=True)
     assert result.stdout == local_output
     assert "records: 61   errors: 1" in result.stderr
+
+
+def test_a_missing_model_is_a_clean_error_with_several_processes(source, tmp_path):
+    result = run_tagger("tag", source, "--model", tmp_path / "nowhere", "--jobs", "2")
+    assert result.returncode == 1
+    assert "no such model directory" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import time
@@ -78,4 +79,24 @@ def test_workers_of_a_killed_parallel_run_exit_with_it(tmp_path, model_dir):
     deadline = time.monotonic() + 10
     while any(map(_alive, children)) and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert not any(map(_alive, children))
+
+
+def test_ctrl_c_stops_a_parallel_run_cleanly(tmp_path, model_dir):
+    source, out = _articles(tmp_path / "in.jsonl"), tmp_path / "out.jsonl"
+    part = tmp_path / "out.jsonl.part"
+    args = ["tag", source, "-o", out, "--model", model_dir, "--batch-size", "10", "--jobs", "2"]
+    # Its own process group, as a terminal's foreground job: Ctrl-C reaches every process.
+    process = subprocess.Popen([str(TAGGER), *map(str, args)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while _complete_lines(part) == 0 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    children = _children(process.pid)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "tagger: interrupted" in stderr
+    assert "Traceback" not in stderr
+    assert not out.exists()
     assert not any(map(_alive, children))

@@ -42,8 +42,24 @@ def test_helpers_prepare_the_first_tasks_in_order_while_the_model_loads(forked):
     assert 4 < len(tasks) < 100_000
     assert tasks == list(range(len(tasks)))
     assert next(ahead.tasks) == len(tasks)
-    # A helper's failure loses only that task's head start.
-    assert [early for _, early in ahead.done[:5]] == [0, 2, 4, None, 8]
+    assert [early for _, early in ahead.done[:3]] == [0, 2, 4]
+
+
+def test_a_task_a_helper_fails_on_only_loses_its_head_start(forked):
+    ahead = Ahead(_double, iter(range(5)))
+    forked.warm(_load, 1.0, ahead=ahead)
+    assert ahead.done == [(0, 0), (1, 2), (2, 4), (3, None), (4, 8)]
+
+
+def _broken_setup() -> None:
+    raise FileNotFoundError("metadata.json")
+
+
+def test_a_failed_set_up_leaves_the_load_to_report_and_the_tasks_to_the_workers(forked):
+    ahead = Ahead(_double, iter(range(3)), setup=_broken_setup)
+    assert forked.warm(_load, 0.0, ahead=ahead) == "ready"
+    assert ahead.done == []
+    assert list(ahead.tasks) == [0, 1, 2]
 
 
 def test_workers_are_forked_after_the_load_and_share_it(forked):

@@ -30,6 +30,10 @@ def test_jsonl_lines_become_records_with_their_line_numbers(tmp_path):
     ('{"id": true, "text": "甲"}', "field 'id' missing or not a string or integer"),
     ('{"id": "a"}', "field 'text' missing or not a non-empty string"),
     ('{"id": "a", "text": "  "}', "field 'text' missing or not a non-empty string"),
+    ('{"id": "a", "text": "甲\\ud800"}',
+     "field 'text' holds a lone surrogate (a \\ud800-style escape), which is no character"),
+    ('{"id": "\\udfff", "text": "甲"}',
+     "field 'id' holds a lone surrogate (a \\ud800-style escape), which is no character"),
 ])
 def test_a_malformed_jsonl_line_is_a_located_error(tmp_path, line, error):
     path = _write(tmp_path / "a.jsonl", f'{{"id": "ok", "text": "甲"}}\n{line}\n')

@@ -16,7 +16,8 @@ from classifier.vocabulary import KeywordScanner, counts, tfidf
 
 TRAIN = ["工会驿站 建成 投用", "外卖骑手集中入会", "职工 技能 大赛 举办", "abc 12351 热线"]
 # Unseen text: out-of-vocabulary n-grams, runs of spaces, a tab, Latin, digits, an emoji, empty.
-NEW = ["工会驿站为骑手提供热饭", "技能  大赛\t举办了", "", "abc  ABC 12351", "骑手😀入会", "驿"]
+NEW = ["工会驿站为骑手提供热饭", "技能  大赛\t举办了", "", "abc  ABC 12351", "骑手😀入会", "驿",
+       "会\ud800站"]  # and a lone surrogate
 
 
 def _same(fast: sp.csr_matrix, reference) -> None:
@@ -34,6 +35,7 @@ def _same(fast: sp.csr_matrix, reference) -> None:
     {"analyzer": "char", "ngram_range": (1, 3), "sublinear_tf": True},
     {"analyzer": "char", "ngram_range": (2, 4)},  # beyond the packed codes: the generic lookup
     {"analyzer": "char", "ngram_range": (1, 2), "lowercase": True},
+    {"analyzer": "char", "ngram_range": (2, 3), "vocabulary": ["工会驿站", "驿站", "骑手"]},
     {"token_pattern": r"(?u)\S+", "sublinear_tf": True},
     {"token_pattern": r"(?u)\S+", "ngram_range": (1, 2), "use_idf": False},
 ])

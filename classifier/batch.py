@@ -242,8 +242,8 @@ def run(records, job: Job, output: Path | None = None, *, resume: bool = False,
         batch_size: int = BATCH_SIZE, progress=None, fork: bool | None = None) -> Summary:
     """Tag every record and write one output line per record, in input order.
 
-    ``fork`` chooses how ``jobs`` > 1 start: forked after the model loads (the default where
-    the system can fork) or as loky workers that each load it.
+    ``fork`` chooses how ``jobs`` > 1 start: forked after the model loads (the default on
+    Linux) or as loky workers that each load it.
     """
     _check(output, resume, jobs, dask, batch_size)
     started = time.perf_counter()

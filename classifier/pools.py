@@ -84,7 +84,7 @@ def _quiet_worker() -> None:
 
 
 class _Processes:
-    """``--jobs N`` where processes cannot fork: joblib's (loky) workers, each loading the model."""
+    """``--jobs N`` off Linux: joblib's (loky) workers, each loading the model itself."""
 
     def __init__(self, jobs: int):
         from joblib.externals.loky import get_reusable_executor

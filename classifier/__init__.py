@@ -8,8 +8,9 @@ import importlib
 # (``tagger data check``) do not pay for scikit-learn.
 _EXPORTS = {
     "ArtifactError": "errors", "DataError": "errors", "TaggerError": "errors",
-    "UnknownThemeError": "errors", "Model": "model", "load_model": "model",
-    "Result": "results", "ThemeScore": "results", "Explanation": "results",
+    "UnknownThemeError": "errors", "Model": "model.tagger", "load_model": "model.tagger",
+    "Result": "model.results", "ThemeScore": "model.results",
+    "Explanation": "model.results",
 }
 
 __all__ = sorted(_EXPORTS)

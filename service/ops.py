@@ -22,7 +22,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from classifier import TaggerError, settings
-from classifier.taxonomy import load_taxonomy
+from classifier.data.taxonomy import load_taxonomy
 
 from .holder import ModelHolder, get_holder
 

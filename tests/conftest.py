@@ -57,7 +57,7 @@ def model(model_dir):
 
 @pytest.fixture(scope="session")
 def taxonomy():
-    from classifier.taxonomy import load_taxonomy
+    from classifier.data.taxonomy import load_taxonomy
 
     return load_taxonomy(TAXONOMY)
 

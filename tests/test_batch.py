@@ -8,9 +8,9 @@ import json
 import pytest
 from conftest import read_jsonl
 
-from classifier.batch import Job, Segmented, run, segment_batch, tag_batch
+from classifier.batch.job import Job, Segmented, run, segment_batch, tag_batch
+from classifier.batch.records import Record
 from classifier.errors import DataError, TaggerError
-from classifier.records import Record
 
 RIDERS = "5月31日，30名外卖骑手集中入会，领到了工会会员证，有了自己的“娘家”。"
 STATION = "市总工会在城区建成24个工会驿站，为环卫工人、快递员提供饮水、热饭、休息和手机充电。"

@@ -94,7 +94,7 @@ def test_all_problems_are_reported_in_one_run(tmp_path):
 
 
 def test_conflicting_duplicate_texts_are_reported(tmp_path, taxonomy):
-    from classifier.checks import check_data
+    from classifier.data.checks import check_data
 
     path = write_jsonl(tmp_path / "dup.jsonl", [
         {"text": "职工书屋开放", "labels": ["culture_sports"]},
@@ -106,7 +106,7 @@ def test_conflicting_duplicate_texts_are_reported(tmp_path, taxonomy):
 
 
 def test_missing_required_fields_are_named(tmp_path, taxonomy):
-    from classifier.checks import check_data
+    from classifier.data.checks import check_data
 
     path = write_jsonl(tmp_path / "fields.jsonl", [{"labels": []}, {"text": "x", "labels": "a"}])
     messages = [str(p) for p in check_data([path], taxonomy, seeds_dir=None).problems]

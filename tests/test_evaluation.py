@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from conftest import LABELS
 
-from classifier.baseline import keyword_predictions
-from classifier.evaluation import cross_validate, figures
-from classifier.retrain import corpus_from_files, segmenter_for
-from classifier.training import TrainSettings, train
+from classifier.training.baseline import keyword_predictions
+from classifier.training.evaluation import cross_validate, figures
+from classifier.training.fitting import TrainSettings, train
+from classifier.training.pipeline import corpus_from_files, segmenter_for
 
 
 @pytest.fixture(scope="module")

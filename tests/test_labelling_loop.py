@@ -106,8 +106,8 @@ def _renamed_taxonomy(tmp_path):
 
 
 def test_renaming_a_theme_keeps_old_labels_usable(tmp_path):
-    from classifier.dataset import load_examples
-    from classifier.taxonomy import load_taxonomy
+    from classifier.data.exchange import load_examples
+    from classifier.data.taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy(_renamed_taxonomy(tmp_path))
     assert taxonomy.version == "2" and "worker_station" not in taxonomy.ids
@@ -125,7 +125,7 @@ def test_renamed_taxonomy_checks_clean(tmp_path):
 
 
 def test_retiring_a_theme_drops_its_labels(tmp_path, taxonomy):
-    from classifier.taxonomy import Taxonomy
+    from classifier.data.taxonomy import Taxonomy
 
     retired = Taxonomy(taxonomy.version, taxonomy.themes, renames={"old_theme": ""})
     assert retired.map_labels(["old_theme", "legal_aid"]) == ["legal_aid"]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import classifier
-from classifier.text import normalize
+from classifier.model.text import normalize
 
 RIDERS = "5月31日，30名外卖骑手集中入会，领到了工会会员证，有了自己的“娘家”。"
 STATION = "市总工会在城区建成24个工会驿站，为环卫工人、快递员提供饮水、热饭、休息和手机充电。"
@@ -110,7 +110,7 @@ def test_explaining_several_themes_at_once_matches_one_by_one(model):
 
 
 def test_tokens_segmented_elsewhere_give_the_same_result(model):
-    from classifier.segment import segment_paragraphs
+    from classifier.model.segmentation import segment_paragraphs
 
     texts = [f"{RIDERS}\n{BYLINE}", STATION, ""]
     segmented = segment_paragraphs(texts, model.segmenter)

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from classifier import ArtifactError, load_model
-from classifier.persistence import MANIFEST_FILE, Artifact, publish, sha256
+from classifier.model.artifact import MANIFEST_FILE, Artifact, publish, sha256
 
 
 @pytest.fixture

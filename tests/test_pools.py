@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from classifier.pools import Ahead, in_order, make_pool
+from classifier.batch.pools import Ahead, in_order, make_pool
 
 _LOADED: dict = {}
 

@@ -7,7 +7,7 @@ import argparse
 from conftest import REPO
 
 from classifier import settings
-from classifier.cli import build_parser
+from classifier.cli.main import build_parser
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

@@ -6,7 +6,14 @@ import io
 
 import pytest
 
-from classifier.records import CsvFormat, Fields, JsonlFormat, Record, output_record, read_records
+from classifier.batch.records import (
+    CsvFormat,
+    Fields,
+    JsonlFormat,
+    Record,
+    output_record,
+    read_records,
+)
 
 
 def _write(path, data: str | bytes):

@@ -99,7 +99,7 @@ def test_posts_from_several_processes_never_interleave(tmp_path):
 
 
 def test_training_data_takes_the_latest_label_of_a_text(tmp_path, taxonomy):
-    from classifier.dataset import load_examples
+    from classifier.data.exchange import load_examples
 
     first = read_jsonl(LABELS)[10]
     feedback = write_jsonl(tmp_path / "fb.jsonl", [

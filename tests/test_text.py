@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from classifier.segment import get_segmenter
-from classifier.text import normalize, split_paragraphs
+from classifier.model.segmentation import get_segmenter
+from classifier.model.text import normalize, split_paragraphs
 
 
 @pytest.mark.parametrize("raw, expected", [

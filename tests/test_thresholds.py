@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from classifier.thresholds import DEFAULT, best_threshold, tune_thresholds
+from classifier.training.thresholds import DEFAULT, best_threshold, tune_thresholds
 
 
 def test_best_threshold_separates_positives_midway():

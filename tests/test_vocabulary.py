@@ -10,9 +10,9 @@ import scipy.sparse as sp
 from conftest import LABELS
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-from classifier import features
-from classifier.text import normalize
-from classifier.vocabulary import KeywordScanner, counts, tfidf
+from classifier.model import features
+from classifier.model.text import normalize
+from classifier.model.vocabulary import KeywordScanner, counts, tfidf
 
 TRAIN = ["工会驿站 建成 投用", "外卖骑手集中入会", "职工 技能 大赛 举办", "abc 12351 热线"]
 # Unseen text: out-of-vocabulary n-grams, runs of spaces, a tab, Latin, digits, an emoji, empty.

@@ -23,7 +23,7 @@ from concurrent.futures import (
 )
 from dataclasses import dataclass, field
 
-from .errors import TaggerError
+from classifier.errors import TaggerError
 
 
 @dataclass

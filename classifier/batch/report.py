@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataError, Problem
+from classifier.errors import DataError, Problem
 
 
 @dataclass

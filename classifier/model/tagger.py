@@ -6,14 +6,15 @@ from pathlib import Path
 
 import numpy as np
 
-from . import features, settings
-from .errors import UnknownThemeError
-from .persistence import Artifact
-from .results import Explanation, Paragraph, Result, Term, ThemeScore
-from .segment import segmenter_of
-from .taxonomy import Taxonomy
-from .text import split_paragraphs
-from .training import TrainSettings, predict_scores, scores_of
+from classifier import settings
+from classifier.data.taxonomy import Taxonomy
+from classifier.errors import UnknownThemeError
+from classifier.model import features
+from classifier.model.artifact import Artifact
+from classifier.model.results import Explanation, Paragraph, Result, Term, ThemeScore
+from classifier.model.segmentation import segmenter_of
+from classifier.model.text import split_paragraphs
+from classifier.training.fitting import TrainSettings, predict_scores, scores_of
 
 
 class Model:

@@ -17,9 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataError, TaggerError
-from .pools import Ahead, in_order, make_pool
-from .records import Record, Written, output_format, output_record
+from classifier.batch.pools import Ahead, in_order, make_pool
+from classifier.batch.records import Record, Written, output_format, output_record
+from classifier.errors import DataError, TaggerError
 
 BATCH_SIZE = 64
 EXPLAIN_TOP = 5
@@ -73,7 +73,7 @@ class Chunk:
 def _model(model_dir: str):
     with _LOCK:
         if _LOADED.get("dir") != model_dir:
-            from .model import load_model
+            from classifier.model.tagger import load_model
 
             _LOADED.clear()
             _LOADED.update(dir=model_dir, model=load_model(model_dir))
@@ -100,8 +100,8 @@ def describe(model_dir: str) -> ModelInfo:
 
 def segmenter(job: Job):
     """The model's segmenter, from its metadata only: no scikit-learn, so it loads in 0.3 s."""
-    from .persistence import Artifact
-    from .segment import segmenter_of
+    from classifier.model.artifact import Artifact
+    from classifier.model.segmentation import segmenter_of
 
     return segmenter_of(json.loads(Artifact(Path(job.model_dir)).metadata.read_text(
         encoding="utf-8")))
@@ -109,7 +109,7 @@ def segmenter(job: Job):
 
 def segment_batch(records: list[Record], job: Job) -> Segmented:
     """The model-free part of tagging a batch: its readable records' paragraphs, segmented."""
-    from .segment import segment_paragraphs
+    from classifier.model.segmentation import segment_paragraphs
 
     cutter = segmenter(job)
     return Segmented(cutter.key, segment_paragraphs(

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .curves import learning_curve, reliability
-from .dataset import load_examples
-from .evaluation import CrossValidation, cross_validate
-from .persistence import Artifact, library_versions, publish, sha256
-from .segment import get_segmenter
-from .taxonomy import Taxonomy, load_taxonomy
-from .training import Corpus, TrainSettings, make_corpus, train
-from .training_report import write_report
+from classifier.data.exchange import load_examples
+from classifier.data.taxonomy import Taxonomy, load_taxonomy
+from classifier.model.artifact import Artifact, library_versions, publish, sha256
+from classifier.model.segmentation import get_segmenter
+from classifier.training.curves import learning_curve, reliability
+from classifier.training.evaluation import CrossValidation, cross_validate
+from classifier.training.fitting import Corpus, TrainSettings, make_corpus, train
+from classifier.training.report import write_report
 
 
 @dataclass

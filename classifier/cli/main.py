@@ -8,9 +8,10 @@ import logging
 import sys
 from pathlib import Path
 
-from . import cli_labelling, settings
-from .batch import BATCH_SIZE
-from .errors import TaggerError
+from classifier import settings
+from classifier.batch.job import BATCH_SIZE
+from classifier.cli import labelling as cli_labelling
+from classifier.errors import TaggerError
 
 log = logging.getLogger("classifier")
 
@@ -23,8 +24,8 @@ def quiet_jieba() -> None:
 
 
 def _data_check(args) -> int:
-    from .checks import check_data, summary_rows
-    from .taxonomy import load_taxonomy
+    from classifier.data.checks import check_data, summary_rows
+    from classifier.data.taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy(args.taxonomy)
     result = check_data(args.files or [settings.default_data()], taxonomy, args.seeds)
@@ -45,7 +46,7 @@ def _data_check(args) -> int:
 def _train(args) -> int:
     from tqdm import tqdm
 
-    from .retrain import retrain
+    from classifier.training.pipeline import retrain
 
     steps = tqdm(total=5, desc="train", disable=None, file=sys.stderr)
 
@@ -66,10 +67,10 @@ def _train(args) -> int:
 
 
 def _evaluate(args) -> int:
-    from .evaluate_cmd import evaluate_file
-    from .model import load_model
-    from .taxonomy import load_taxonomy
-    from .training_report import figures_table
+    from classifier.data.taxonomy import load_taxonomy
+    from classifier.model.tagger import load_model
+    from classifier.training.evaluate import evaluate_file
+    from classifier.training.report import figures_table
 
     model = load_model(args.model)
     version = load_taxonomy(args.taxonomy).version if args.taxonomy else None
@@ -95,8 +96,8 @@ def _serve(args) -> int:
 def _tag(args) -> int:
     from tqdm import tqdm
 
-    from .batch import Job, run
-    from .records import Fields, read_records
+    from classifier.batch.job import Job, run
+    from classifier.batch.records import Fields, read_records
 
     model_dir = (args.model or settings.default_model_dir()).resolve()
     job = Job(str(model_dir), args.format, args.explain, args.min_score)
@@ -146,8 +147,8 @@ def _add_tag(commands) -> None:
 
 
 def _report(args) -> int:
-    from .report import count_output, plot, table
-    from .taxonomy import load_taxonomy
+    from classifier.batch.report import count_output, plot, table
+    from classifier.data.taxonomy import load_taxonomy
 
     counts = count_output(args.file)
     themes = [(t.id, t.name_zh) for t in load_taxonomy(args.taxonomy).themes]

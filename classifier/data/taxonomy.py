@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataError, Problem
+from classifier.errors import DataError, Problem
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _REQUIRED = {"id": str, "name_zh": str, "name_en": str, "description": str,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .baseline import keyword_predictions
-from .dataset import read_examples
-from .errors import DataError, Problem
-from .evaluation import Figures, figures
-from .model import Model
-from .training import label_matrix
+from classifier.data.exchange import read_examples
+from classifier.errors import DataError, Problem
+from classifier.model.tagger import Model
+from classifier.training.baseline import keyword_predictions
+from classifier.training.evaluation import Figures, figures
+from classifier.training.fitting import label_matrix
 
 
 def stale_reason(model: Model, taxonomy_version: str | None) -> str | None:

@@ -9,10 +9,10 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-from . import vocabulary as lookup
-from .segment import Segmenter
-from .taxonomy import Taxonomy
-from .text import normalize
+from classifier.data.taxonomy import Taxonomy
+from classifier.model import vocabulary as lookup
+from classifier.model.segmentation import Segmenter
+from classifier.model.text import normalize
 
 _TOKENS = r"(?u)\S+"
 

@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataError, Problem
-from .taxonomy import Taxonomy
+from classifier.data.taxonomy import Taxonomy
+from classifier.errors import DataError, Problem
 
 
 @dataclass(frozen=True)

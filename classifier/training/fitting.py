@@ -8,10 +8,10 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import LeaveOneGroupOut
 
-from . import features
-from .features import FeatureSettings, Prepared
-from .taxonomy import Taxonomy
-from .thresholds import tune_thresholds
+from classifier.data.taxonomy import Taxonomy
+from classifier.model import features
+from classifier.model.features import FeatureSettings, Prepared
+from classifier.training.thresholds import tune_thresholds
 
 TAXONOMY_GROUP = "<taxonomy>"
 

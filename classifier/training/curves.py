@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from sklearn.model_selection import LeaveOneGroupOut
 
-from .evaluation import figures
-from .taxonomy import Taxonomy
-from .training import Corpus, TrainSettings, predict_scores, train
+from classifier.data.taxonomy import Taxonomy
+from classifier.training.evaluation import figures
+from classifier.training.fitting import Corpus, TrainSettings, predict_scores, train
 
 FRACTIONS = (0.25, 0.5, 0.75)
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .dataset import Example
-from .taxonomy import Taxonomy
-from .thresholds import tune_thresholds
-from .training import Corpus, TrainSettings, out_of_fold_scores
+from classifier.data.exchange import Example
+from classifier.data.taxonomy import Taxonomy
+from classifier.training.fitting import Corpus, TrainSettings, out_of_fold_scores
+from classifier.training.thresholds import tune_thresholds
 
 
 @dataclass(frozen=True)

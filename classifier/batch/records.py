@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Problem
+from classifier.errors import Problem
 
 STDIN = "-"
 # Suffixes a directory is searched for; a file named on the command line of another suffix is text.

@@ -6,16 +6,16 @@ import json
 import sys
 from pathlib import Path
 
-from . import settings
-from .errors import TaggerError
+from classifier import settings
+from classifier.errors import TaggerError
 
 
 def _suspects(args) -> int:
-    from .dataset import load_examples
-    from .retrain import corpus_from_examples, segmenter_for
-    from .suspects import find_suspects
-    from .taxonomy import load_taxonomy
-    from .training import TrainSettings
+    from classifier.data.exchange import load_examples
+    from classifier.data.taxonomy import load_taxonomy
+    from classifier.training.fitting import TrainSettings
+    from classifier.training.pipeline import corpus_from_examples, segmenter_for
+    from classifier.training.suspects import find_suspects
 
     taxonomy, train_settings = load_taxonomy(args.taxonomy), TrainSettings()
     examples = load_examples(args.data or [settings.default_data()], taxonomy)
@@ -43,8 +43,8 @@ def _add_suspects(data) -> None:
 
 
 def _labelstudio(args) -> int:
-    from .labelstudio import from_export, labeling_config, to_tasks
-    from .taxonomy import load_taxonomy
+    from classifier.data.labelstudio import from_export, labeling_config, to_tasks
+    from classifier.data.taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy(args.taxonomy)
     if args.action != "config" and args.file is None:
@@ -85,9 +85,9 @@ def _add_labelstudio(commands) -> None:
 
 
 def _suggest(args) -> int:
-    from .model import load_model
-    from .records import Fields, read_records
-    from .suggest import exclude_from, suggest
+    from classifier.batch.records import Fields, read_records
+    from classifier.model.tagger import load_model
+    from classifier.training.suggest import exclude_from, suggest
 
     model = load_model(args.model)
     exclude = exclude_from(list(read_records(args.exclude or [], Fields())))

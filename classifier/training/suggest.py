@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .model import Model
-from .records import Record
-from .text import normalize, split_paragraphs
+from classifier.batch.records import Record
+from classifier.model.tagger import Model
+from classifier.model.text import normalize, split_paragraphs
 
 MIN_CHARS = 12
 NEAR_DUPLICATE = 0.8

@@ -9,7 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from .evaluation import CrossValidation, Figures  # noqa: E402
+from classifier.training.evaluation import CrossValidation, Figures  # noqa: E402
 
 WHY = """\
 Settings were chosen by leave-one-document-out macro-F1 on the seed paragraphs (five documents,

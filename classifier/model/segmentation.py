@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jieba
 
-from .text import normalize, split_paragraphs
+from classifier.model.text import normalize, split_paragraphs
 
 _WORD = re.compile(r"\w")
 _LOCK = threading.Lock()

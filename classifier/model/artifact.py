@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ArtifactError
+from classifier.errors import ArtifactError
 
 MODEL_FILE = "model.skops"
 METADATA_FILE = "metadata.json"

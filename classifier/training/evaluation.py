@@ -8,10 +8,10 @@ import numpy as np
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.model_selection import LeaveOneGroupOut
 
-from .baseline import keyword_predictions
-from .taxonomy import Taxonomy
-from .thresholds import tune_thresholds
-from .training import Corpus, TrainSettings, predict_scores, train
+from classifier.data.taxonomy import Taxonomy
+from classifier.training.baseline import keyword_predictions
+from classifier.training.fitting import Corpus, TrainSettings, predict_scores, train
+from classifier.training.thresholds import tune_thresholds
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .dataset import Example, read_examples
-from .errors import Problem
-from .taxonomy import Taxonomy
-from .text import numbered_paragraphs
+from classifier.data.exchange import Example, read_examples
+from classifier.data.taxonomy import Taxonomy
+from classifier.errors import Problem
+from classifier.model.text import numbered_paragraphs
 
 
 @dataclass

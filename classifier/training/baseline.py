@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .taxonomy import Taxonomy
-from .text import normalize
+from classifier.data.taxonomy import Taxonomy
+from classifier.model.text import normalize
 
 
 def keyword_predictions(texts, taxonomy: Taxonomy) -> np.ndarray:

@@ -1,0 +1,1 @@
+"""Batch tagging: the job, record readers and writers, worker pools, output reports."""

@@ -1,0 +1,1 @@
+"""Labelled data: the taxonomy, the exchange format and its checks, Label Studio."""

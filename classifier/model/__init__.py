@@ -1,0 +1,1 @@
+"""Inference: text, segmentation, features, the fitted model and its results."""

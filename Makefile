@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install test lint serve bench bench-service train check clean
+# What the browser tests need from the system: Debian's chromium, and a CJK font for the page.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk
+
+.PHONY: install system test lint serve bench bench-service train check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +17,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-test: $(STAMP)
+system:
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto sans cjk"; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing $(SYSTEM_PACKAGES) for the browser tests"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	else \
+		echo "the browser tests need: sudo apt-get install $(SYSTEM_PACKAGES)" >&2; exit 1; \
+	fi
+
+test: $(STAMP) system
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -32,7 +32,7 @@ def corpus(n: int) -> list[str]:
 def _load_in_fresh_process(model_dir: Path) -> dict:
     code = f"""
 import json, resource, time
-import classifier, classifier.model.tagger, sklearn, skops.io, jieba
+import classifier, classifier.model.tagger, jieba
 start = time.perf_counter()
 model = classifier.load_model({str(model_dir)!r})
 seconds = time.perf_counter() - start

@@ -4,9 +4,11 @@ Sends bounded load of single-paragraph and 20-item requests at concurrency 1 and
 and prints requests/s, p50/p99 latency and errors beside the in-process ``Model.tag()`` latency
 of the same texts. At concurrency 1 the HTTP requests and the in-process calls alternate in
 rounds, so that both meet the same machine load; at concurrency 50 the client is one connection
-per thread, the threads spread over a few processes. Targets on a 2-core machine, client
-included: no errors, HTTP overhead (p50 at concurrency 1 minus in-process p50) under 2 ms, at
-least 400 single-paragraph requests/s at concurrency 50.
+per thread, the threads spread over a few processes. Then it times ``/healthz`` and one
+paragraph, one request at a time, while 200 connections stall. Targets on a 2-core machine,
+client included: no errors, HTTP overhead (p50 at concurrency 1 minus in-process p50) under
+2 ms, at least 400 single-paragraph requests/s at concurrency 50, answers under 1 s beside
+the stalled connections.
 
     python benchmarks/bench_service.py [--workers 2] [--model DIR]
 """
@@ -14,6 +16,7 @@ least 400 single-paragraph requests/s at concurrency 50.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import logging
 import multiprocessing
@@ -47,6 +50,10 @@ CLIENT_PROCESSES = 5
 JSON = {"Content-Type": "application/json"}
 OVERHEAD_TARGET_MS = 2.0
 THROUGHPUT_TARGET = 400
+# Stalled clients held open while /healthz and one paragraph are timed, one request at a time.
+STALLED = 200
+STALLED_REQUESTS = 50
+STALLED_TIMEOUT = 10
 
 
 @dataclass
@@ -194,9 +201,64 @@ def measure(url: str, model, bodies: dict) -> tuple[list[Run], dict[str, float]]
     return runs, in_process
 
 
+def _stall(port: int, count: int) -> list[socket.socket]:
+    """Connections that send half a request head, or nothing, and wait."""
+    stalled = []
+    for n in range(count):
+        sock = socket.create_connection((HOST, port), timeout=10)
+        if n % 2:
+            sock.sendall(b"POST /v1/tag HTTP/1.1\r\nHost: x\r\n")
+        stalled.append(sock)
+    return stalled
+
+
+def _exchange(port: int, raw: bytes) -> float | None:
+    """Seconds to a 200 on a new connection, or None."""
+    started = time.perf_counter()
+    try:
+        with socket.create_connection((HOST, port), timeout=STALLED_TIMEOUT) as sock:
+            sock.sendall(raw)
+            response = http.client.HTTPResponse(sock)
+            response.begin()
+            response.read()
+    except OSError:
+        return None
+    return time.perf_counter() - started if response.status == 200 else None
+
+
+def stalled(port: int, count: int) -> dict[str, Run]:
+    """Latency of /healthz and of one paragraph while ``count`` connections stall."""
+    body = json.dumps({"text": PARAGRAPH}, ensure_ascii=False).encode()
+    requests = {
+        "healthz": b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "single": b"POST /v1/tag HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                  b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                  % (len(body), body)}
+    sockets = _stall(port, count)
+    try:
+        answers = {name: [_exchange(port, raw) for _ in range(STALLED_REQUESTS)]
+                   for name, raw in requests.items()}
+    finally:
+        for sock in sockets:
+            sock.close()
+    return {name: Run(name, 1, [a for a in got if a is not None], got.count(None), 1.0)
+            for name, got in answers.items()}
+
+
+def report_stalled(runs: dict[str, Run], count: int) -> int:
+    """Print the latencies beside stalled connections; the number of failed requests."""
+    print(f"\nwith {count} stalled connections (half a request head, or nothing):")
+    for run in runs.values():
+        figures = (f"p50 {run.percentile(0.5):.2f} ms, max {run.percentile(1.0):.2f} ms"
+                   if run.latencies else "no answer")
+        print(f"{run.name:<9} {figures}, {run.errors} failed (target: max < 1000 ms)")
+    return sum(run.errors for run in runs.values())
+
+
 def report(runs: list[Run], in_process: dict[str, float], workers: int) -> int:
     """Print the figures; the number of failed requests."""
-    print(f"\ngunicorn gthread, {workers} worker(s), {os.cpu_count()} CPU(s), client included")
+    print(f"\ngunicorn, service.worker.TaggerWorker, {workers} worker(s), {os.cpu_count()} "
+          "CPU(s), client included")
     print(f"{'request':<9} {'conc':>4} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
           f"{'errors':>6}")
     for run in runs:
@@ -239,10 +301,12 @@ def main(argv=None) -> int:
         try:
             wait_ready(url, server)
             runs, in_process = measure(url, model, bodies)
+            slow = stalled(port, STALLED)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=60)
-    return 1 if report(runs, in_process, args.workers) else 0
+    failed = report(runs, in_process, args.workers) + report_stalled(slow, STALLED)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

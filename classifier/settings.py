@@ -30,13 +30,29 @@ SETTINGS: tuple[Setting, ...] = (
             "(default: `models/current` of the checkout or of the installed data)."),
     Setting("ADMIN_TOKEN", None, "Bearer token for `POST /v1/admin/reload`; "
             "the admin endpoint is disabled when unset."),
-    Setting("MAX_TEXT_CHARS", 100_000, "Longest text accepted per item, in characters.", int),
+    Setting("MAX_TEXT_CHARS", 100_000, "Longest text accepted per `POST /v1/tag` item and per "
+            "correction, in characters; also the longest labelled text `tagger train` and "
+            "`tagger data check` accept.", int),
     Setting("MAX_ITEMS", 100, "Most items accepted in one `POST /v1/tag` request.", int),
-    Setting("MAX_BODY_BYTES", 5_000_000, "Largest request body accepted, in bytes.", int),
+    Setting("MAX_BODY_BYTES", 5_000_000, "Largest request body accepted, in bytes, with or "
+            "without `Content-Length`.", int),
+    Setting("MAX_TOTAL_CHARS", 100_000, "Most characters in one `POST /v1/tag` request, all "
+            "items together; half as many with `explain`. Bounds a request to about a second "
+            "of CPU.", int),
+    Setting("MAX_RECORD_CHARS", 100_000, "Longest text of one `tagger tag` input record, in "
+            "characters; a longer one is an error record and the run goes on. A JSONL line, CSV "
+            "row or text file is read only up to 8 bytes per character of it, so a huge or "
+            "endless input costs no more memory than that.", int),
+    Setting("HEADER_TIMEOUT", 10, "Seconds a connection has to send a request's line and "
+            "headers, or may stay idle between requests, before it is closed.", int),
+    Setting("BODY_TIMEOUT", 30, "Seconds a client has to send a request's body; then it gets "
+            "408 and the connection is closed.", int),
     Setting("TAXONOMY", None, "The current taxonomy file; `/readyz` reports a model trained on "
             "another version of it as stale (default: `labels/taxonomy.toml`)."),
     Setting("FEEDBACK_FILE", "feedback.jsonl", "Where `POST /v1/feedback` appends "
             "editors' corrections (exchange format)."),
+    Setting("FEEDBACK_TOKEN", None, "Bearer token that `POST /v1/feedback` requires; "
+            "anyone may send corrections when unset."),
     Setting("LOG_LEVEL", "INFO", "Log level of the service and the CLI."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -76,8 +92,11 @@ def default_taxonomy() -> Path:
     return default_labels_dir() / "taxonomy.toml"
 
 
-def default_data() -> Path:
-    return default_labels_dir() / "paragraphs.jsonl"
+def default_data() -> list[Path]:
+    """Every labelled file: the seeds' labels first, then the written union and general news."""
+    labels = default_labels_dir()
+    seeds = labels / "paragraphs.jsonl"
+    return [seeds] + sorted(p for p in labels.glob("*.jsonl") if p != seeds)
 
 
 def default_seeds_dir() -> Path:

@@ -28,9 +28,10 @@ def create_app(config=None) -> Flask:
     Parameters
     ----------
     config : mapping, optional
-        Settings by name (``MODEL_DIR``, ``ADMIN_TOKEN``, ``MAX_TEXT_CHARS``, ``MAX_ITEMS``,
-        ``MAX_BODY_BYTES``, ``LOG_LEVEL``) and Flask's own keys. They override the
-        ``TAGGER_*`` environment, which overrides the defaults of ``classifier.settings``.
+        Settings by name (any of ``classifier.settings.SETTINGS``: ``MODEL_DIR``,
+        ``ADMIN_TOKEN``, ``FEEDBACK_TOKEN``, the request limits such as ``MAX_TOTAL_CHARS``
+        and ``MAX_BODY_BYTES``, ...) and Flask's own keys. They override the ``TAGGER_*``
+        environment, which overrides the defaults of ``classifier.settings``.
 
     Returns
     -------

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hmac
+from flask import Blueprint, Flask, current_app
 
-from flask import Blueprint, Flask, current_app, request
-
+from .auth import require_bearer
 from .errors import APIError
 from .holder import LoadFailure, get_holder
 
@@ -17,12 +16,7 @@ def _authorize() -> None:
     if not token:
         raise APIError(404, "admin_disabled",
                        "admin endpoints are disabled; set TAGGER_ADMIN_TOKEN to enable them")
-    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not given.strip():
-        raise APIError(401, "unauthorized", "send Authorization: Bearer <admin token>",
-                       {"WWW-Authenticate": 'Bearer realm="tagger admin"'})
-    if not hmac.compare_digest(given.strip().encode(), token.encode()):
-        raise APIError(403, "forbidden", "the admin token is wrong")
+    require_bearer(token, "admin")
 
 
 @bp.post("/reload")
@@ -34,7 +28,9 @@ def reload():
         model = holder.reload()
     except LoadFailure as exc:
         serving = f"still serving model {previous}" if previous else "no model is served"
-        raise APIError(500, "reload_failed", f"{exc}; {serving}") from exc
+        if exc.artifact:  # the operator's to fix: the request conflicts with what is on disk
+            raise APIError(409, "invalid_artifact", f"{exc.reason}; {serving}") from exc
+        raise APIError(500, "reload_failed", f"{exc.reason}; {serving}") from exc
     current_app.logger.info("reloaded model %s (was %s)", model.version, previous)
     return {"model_version": model.version, "previous_version": previous}
 

@@ -14,13 +14,13 @@ from .validation import TagRequest, read_json, tag_request
 bp = Blueprint("api", __name__, url_prefix="/v1")
 
 # What GET /v1/model tells of the metadata: not the training files' paths or the dictionary.
-_MODEL_FIELDS = ("version", "created", "taxonomy_version", "themes", "thresholds", "settings",
+_MODEL_FIELDS = ("version", "created", "taxonomy_version", "features", "settings",
                  "cross_validation", "libraries")
 
 
 def _explanation(explanation) -> dict:
     data = explanation.to_dict()
-    return {key: data[key] for key in ("paragraph", "threshold", "up", "down")}
+    return {key: data[key] for key in ("paragraph", "threshold", "context", "up", "down")}
 
 
 def _tagged(model, tag: TagRequest) -> list[dict]:
@@ -31,7 +31,8 @@ def _tagged(model, tag: TagRequest) -> list[dict]:
     for item, result in zip(tag.items, results, strict=True):
         data = result.to_dict()
         if tag.explain:
-            explanations = model.explain_themes(item.text, result.theme_ids)
+            explanations = model.explain_themes(item.text, result.theme_ids,
+                                                min_score=tag.min_score)
             for theme, explanation in zip(data["themes"], explanations, strict=True):
                 theme["explanation"] = _explanation(explanation)
         tagged.append(data if tag.single else {"id": item.id, **data})
@@ -50,7 +51,7 @@ def tag():
 
 @bp.get("/themes")
 def themes():
-    taxonomy = get_holder().current().metadata["taxonomy"]
+    taxonomy = get_holder().current().taxonomy.to_dict()
     return {"version": taxonomy["version"], "themes": taxonomy["themes"]}
 
 
@@ -67,8 +68,12 @@ def _finite(value):
 
 @bp.get("/model")
 def model():
-    metadata = get_holder().current().metadata
-    return _finite({key: metadata.get(key) for key in _MODEL_FIELDS})
+    served = get_holder().current()
+    described = {key: served.metadata.get(key) for key in _MODEL_FIELDS}
+    described["themes"] = [{"id": t.id, "name_zh": t.name_zh, "name_en": t.name_en}
+                           for t in served.taxonomy.themes]
+    described["thresholds"] = served.theme_thresholds()
+    return _finite(described)
 
 
 def init_app(app: Flask) -> None:

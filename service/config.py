@@ -6,8 +6,9 @@ import os
 
 from classifier import settings
 
-# Settings that must be positive whole numbers: the request limits.
-_LIMITS = ("MAX_TEXT_CHARS", "MAX_ITEMS", "MAX_BODY_BYTES")
+# Settings that must be positive whole numbers: the request limits and timeouts.
+_LIMITS = ("MAX_TEXT_CHARS", "MAX_ITEMS", "MAX_BODY_BYTES", "MAX_TOTAL_CHARS", "HEADER_TIMEOUT",
+           "BODY_TIMEOUT")
 
 
 def _convert(setting: settings.Setting, value, source: str):

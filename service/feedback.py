@@ -12,12 +12,20 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, request
 
+from classifier.data import schema
+
+from . import ops
+from .auth import require_bearer
 from .errors import APIError
 from .holder import get_holder
-from .validation import read_json, string_field
+from .validation import raise_for, read_json
 
 bp = Blueprint("feedback", __name__, url_prefix="/v1")
 _FIELDS = ("id", "text", "themes", "editor")
+# The caps of a correction's fields (the text's is MAX_TEXT_CHARS), which the OpenAPI document
+# describes: the record schema's, since the file feeds training.
+MAX_ID_CHARS, MAX_INT_ID, MAX_EDITOR_CHARS = (schema.MAX_ID_CHARS, schema.MAX_INT_ID,
+                                              schema.MAX_EDITOR_CHARS)
 
 
 class FeedbackLog:
@@ -32,7 +40,8 @@ class FeedbackLog:
         self.path = Path(path)
         self._lock = threading.Lock()
 
-    def append(self, record: dict) -> None:
+    def append(self, record: dict) -> int:
+        """Append the record; the bytes written."""
         line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock:
@@ -43,6 +52,7 @@ class FeedbackLog:
                 os.fsync(fd)
             finally:
                 os.close(fd)
+        return len(line)
 
 
 def _bad(field: str, message: str) -> APIError:
@@ -50,47 +60,63 @@ def _bad(field: str, message: str) -> APIError:
 
 
 def _checked(body, known: list[str], max_chars: int) -> dict:
+    """The correction, its fields checked by the record schema in the order of the form."""
     if not isinstance(body, dict):
         raise _bad("body", "expected a JSON object")
     unknown = sorted(set(body) - set(_FIELDS))
     if unknown:
         raise _bad(unknown[0], f"unknown field; expected {', '.join(_FIELDS)}")
-    if "text" not in body:
-        raise _bad("text", "required: the text the correction is about (the service keeps no "
-                   "texts, so an id alone cannot be resolved)")
-    if not string_field(body["text"], "text", max_chars).strip():
-        raise _bad("text", "is empty")
-    themes = body.get("themes")
-    if not isinstance(themes, list) or not all(isinstance(t, str) for t in themes):
-        raise _bad("themes", "required: the list of theme ids the editor says are right")
-    for theme in themes:
-        if theme not in known:
-            raise _bad("themes", f"unknown theme id {theme!r}")
-    item = body.get("id")
-    if item is not None and (isinstance(item, bool) or not isinstance(item, int)):
-        string_field(item, "id")
-    if body.get("editor") is not None:
-        string_field(body["editor"], "editor")
-    return body
+    raise_for(schema.text_problem(body.get("text"), "text", max_chars))
+    for problem in schema.labels_problems(body.get("themes"), known, "themes")[:1]:
+        raise_for(problem)
+    raise_for(schema.id_problem(body.get("id")))
+    editor = body.get("editor")
+    if editor is not None:
+        raise_for(schema.string_problem(editor, "editor", MAX_EDITOR_CHARS))
+    return {"text": body["text"].strip(), "themes": body["themes"], "id": body.get("id"),
+            "editor": editor}
+
+
+def _authorize() -> None:
+    token = current_app.config.get("FEEDBACK_TOKEN")
+    if token:
+        require_bearer(token, "feedback")
+
+
+def _record(body: dict, model) -> dict:
+    item = body["id"]
+    return {
+        "id": f"feedback-{uuid.uuid4().hex}",
+        "doc": f"feedback:{item}" if item is not None else "feedback",
+        "item": item,
+        "text": body["text"],
+        "labels": body["themes"],
+        "editor": body["editor"],
+        "model_version": model.version,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
 
 
 @bp.post("/feedback")
 def feedback():
-    model = get_holder().current()
-    body = _checked(read_json(request), model.theme_ids, current_app.config["MAX_TEXT_CHARS"])
-    item = body.get("id")
-    record = {
-        "id": f"feedback-{uuid.uuid4().hex}",
-        "doc": f"feedback:{item}" if item is not None else "feedback",
-        "item": item,
-        "text": body["text"].strip(),
-        "labels": list(dict.fromkeys(body["themes"])),
-        "editor": body.get("editor"),
-        "model_version": model.version,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-    current_app.extensions["feedback_log"].append(record)
+    counted = ops.get_metrics().feedback
+    try:
+        _authorize()
+        model = get_holder().current()
+        body = _checked(read_json(request), model.theme_ids,
+                        current_app.config["MAX_TEXT_CHARS"])
+    except APIError as exc:
+        counted.labels(_OUTCOMES.get(exc.status, "refused")).inc()
+        raise
+    record = _record(body, model)
+    size = current_app.extensions["feedback_log"].append(record)
+    counted.labels("stored").inc()
+    ops.get_metrics().feedback_bytes.inc(size)
     return {"id": record["id"], "stored": True}, 201
+
+
+# How a refused correction is counted in tagger_feedback_total, by status.
+_OUTCOMES = {401: "unauthorized", 403: "unauthorized", 503: "not_ready"}
 
 
 def init_app(app: Flask) -> None:

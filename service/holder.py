@@ -22,18 +22,25 @@ log = logging.getLogger(__name__)
 
 
 class LoadFailure(Exception):
-    """A model directory that did not load; the holder keeps serving what it had."""
+    """A model directory that did not load; the holder keeps serving what it had.
 
-    def __init__(self, path: str, reason: str):
+    ``artifact`` is true when the artifact itself is at fault (missing, incomplete, tampered,
+    built for other libraries), as the loader said in ``reason``; false for an unexpected
+    error, whose traceback is in the log.
+    """
+
+    def __init__(self, path: str, reason: str, artifact: bool = True):
         self.path = path
         self.reason = reason
+        self.artifact = artifact
         super().__init__(reason)
 
 
-def _reason(exc: Exception) -> str:
+def _failure(path: str, exc: Exception) -> LoadFailure:
     if isinstance(exc, classifier.TaggerError):
-        return str(exc)
-    return f"{type(exc).__name__}: {exc}"
+        return LoadFailure(path, str(exc))
+    return LoadFailure(path, f"{path}: loading failed unexpectedly ({type(exc).__name__}); "
+                             "see the server log", artifact=False)
 
 
 class ModelHolder:
@@ -55,10 +62,11 @@ class ModelHolder:
             try:
                 model = classifier.load_model(self.path)
             except Exception as exc:
-                if not isinstance(exc, classifier.TaggerError):
+                failure = _failure(self.path, exc)
+                if not failure.artifact:
                     log.exception("loading %s failed", self.path)
-                self.error = _reason(exc)
-                raise LoadFailure(self.path, self.error) from exc
+                self.error = failure.reason
+                raise failure from exc
             self.model, self.error = model, None
             return model
 

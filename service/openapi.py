@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app
 
+from .feedback import MAX_EDITOR_CHARS, MAX_ID_CHARS, MAX_INT_ID
 from .holder import get_holder
 
 bp = Blueprint("openapi", __name__)
@@ -37,16 +38,22 @@ _ITEM_ID = {"oneOf": [_STRING, {"type": "integer"}]}
 _THEME_SCORE = _object(["id", "name", "score"], id=_STRING, name=_STRING, score=_SCORE)
 _TERM = _object(["term", "weight"], term=_STRING, weight={"type": "number"})
 _EXPLANATION = {
-    **_object(["paragraph", "threshold", "up", "down"],
-              paragraph={"type": "integer", "nullable": True}, threshold=_SCORE,
-              up=_array(_TERM), down=_array(_TERM)),
+    **_object(["paragraph", "threshold", "context", "up", "down"],
+              paragraph={"type": "integer", "nullable": True},
+              threshold={**_SCORE, "description": "The threshold applied to that paragraph, "
+                                                  "raised by min_score when given."},
+              up=_array(_TERM), down=_array(_TERM),
+              context={"type": "number", "description": "Log-odds the article around the "
+                       "paragraph and the union bodies it names add, beside the terms."}),
     "description": "With explain: true. Terms of the theme's best paragraph and their pull on "
-                   "its log-odds, up and down.",
+                   "its log-odds, up and down (weights rounded to 2 decimals).",
 }
 _ARTICLE_THEME = {"allOf": [_THEME_SCORE, _object(
-    ["paragraphs"], explanation=_EXPLANATION,
+    ["paragraphs", "main"], explanation=_EXPLANATION,
     paragraphs=_array({"type": "integer", "minimum": 0},
-                      description="Indices of the paragraphs that carry the theme."))]}
+                      description="Indices of the paragraphs that carry the theme."),
+    main={"type": "boolean", "description": "One of the article's main themes (at most three), "
+                                            "not only mentioned. Main themes come first."})]}
 _PARAGRAPH = _object(["index", "text", "themes"], index={"type": "integer", "minimum": 0},
                      text=_STRING, themes=_array(_THEME_SCORE))
 _RESULT = _object(["themes", "paragraphs", "model_version"], themes=_array(_ref("ArticleTheme")),
@@ -63,14 +70,22 @@ _STATUS = _object(["status"], status=_STRING, model_version=_STRING, taxonomy=_o
                                              "the taxonomy than the current one: retrain."}))
 
 _ERRORS = {
-    "BadRequest": "The body is not valid JSON or a field is wrong; the message names the field.",
-    "TooLarge": "The body, a text or the number of items is over its limit.",
+    "BadRequest": "The body is not valid JSON, is malformed (a bad chunk) or a field is wrong; "
+                  "the message names the field.",
+    "BodyTimeout": "The body did not arrive within TAGGER_BODY_TIMEOUT seconds.",
+    "TooLarge": "The body (with or without Content-Length), a text, the characters of all "
+                "items together or the number of items is over its limit.",
     "UnsupportedMediaType": "The body is not sent as application/json.",
     "NotReady": "No model is loaded; the message says why.",
     "Unauthorized": "No bearer token was sent.",
     "Forbidden": "The bearer token is wrong.",
+    "FeedbackUnauthorized": "TAGGER_FEEDBACK_TOKEN is set and no bearer token was sent.",
     "AdminDisabled": "No admin token is configured (TAGGER_ADMIN_TOKEN): admin endpoints are off.",
-    "ReloadFailed": "The model did not load; the old model is still served.",
+    "InvalidArtifact": "The model directory is missing, incomplete, tampered with or built for "
+                       "other library versions, as the message says; the old model is still "
+                       "served.",
+    "ReloadFailed": "The model did not load for an unexpected reason (see the server log); the "
+                    "old model is still served.",
 }
 
 
@@ -81,7 +96,8 @@ def _tag_request(config) -> dict:
             "additionalProperties": False}
     return {
         "type": "object", "additionalProperties": False,
-        "description": "Either text or items.",
+        "description": "Either text or items. All texts together hold at most "
+                       f"{config['MAX_TOTAL_CHARS']} characters, half as many with explain.",
         "properties": {
             "text": text,
             "items": _array(item, maxItems=config["MAX_ITEMS"]),
@@ -96,14 +112,19 @@ def _tag_request(config) -> dict:
 
 def _feedback_request(config, theme_ids) -> dict:
     theme = {"type": "string", "enum": list(theme_ids)} if theme_ids else _STRING
+    themes = _array(theme, uniqueItems=True, description="Theme ids the editor says are right.")
+    if theme_ids:
+        themes["maxItems"] = len(theme_ids)
+    item_id = {"oneOf": [{"type": "string", "maxLength": MAX_ID_CHARS},
+                         {"type": "integer", "minimum": -MAX_INT_ID, "maximum": MAX_INT_ID}]}
     return {
         **_object(["text", "themes"],
                   text={"type": "string", "minLength": 1, "maxLength": config["MAX_TEXT_CHARS"],
                         "pattern": r"\S", "description": "The text the correction is about."},
-                  themes=_array(theme, description="Theme ids the editor says are right."),
-                  id={**_ITEM_ID, "nullable": True,
+                  themes=themes,
+                  id={**item_id, "nullable": True,
                       "description": "The item's id in the caller's system."},
-                  editor={"type": "string", "nullable": True}),
+                  editor={"type": "string", "nullable": True, "maxLength": MAX_EDITOR_CHARS}),
         "additionalProperties": False,
     }
 
@@ -125,7 +146,8 @@ def _paths() -> dict:
             "requestBody": {"required": True, "content": {_JSON: {"schema": _ref("TagRequest")}}},
             "responses": {
                 "200": _json(_ref("TagResponse"), "A result for text; one per item, in order."),
-                "400": _response("BadRequest"), "413": _response("TooLarge"),
+                "400": _response("BadRequest"), "408": _response("BodyTimeout"),
+                "413": _response("TooLarge"),
                 "415": _response("UnsupportedMediaType"), "503": _response("NotReady")}}},
         "/v1/themes": _get("The taxonomy of the served model", _json(
             _object(["version", "themes"], version=_STRING,
@@ -138,13 +160,17 @@ def _paths() -> dict:
             "summary": "An editor's correction of a text's themes, kept for retraining",
             "description": "Appends one record in the labelled-data exchange format to the "
                            "feedback file (TAGGER_FEEDBACK_FILE), synced to disk before the "
-                           "answer; `tagger train --data FILE` learns from it.",
+                           "answer; `tagger train --data FILE` learns from it. When "
+                           "TAGGER_FEEDBACK_TOKEN is set, it requires that bearer token.",
+            "security": [{}, {"bearer": []}],
             "requestBody": {"required": True, "content": {_JSON: {"schema": _ref(
                 "FeedbackRequest")}}},
             "responses": {
                 "201": _json(_object(["id", "stored"], id=_STRING, stored={"type": "boolean"}),
                              "Stored."),
-                "400": _response("BadRequest"), "413": _response("TooLarge"),
+                "400": _response("BadRequest"), "401": _response("FeedbackUnauthorized"),
+                "403": _response("Forbidden"), "408": _response("BodyTimeout"),
+                "413": _response("TooLarge"),
                 "415": _response("UnsupportedMediaType"), "503": _response("NotReady")}}},
         "/v1/admin/reload": {"post": {
             "summary": "Load the model directory again (models/current by default)",
@@ -154,7 +180,8 @@ def _paths() -> dict:
             "security": [{"bearer": []}],
             "responses": {"200": _json(reloaded, "Reloaded."),
                           "401": _response("Unauthorized"), "403": _response("Forbidden"),
-                          "404": _response("AdminDisabled"), "500": _response("ReloadFailed")}}},
+                          "404": _response("AdminDisabled"), "409": _response("InvalidArtifact"),
+                          "500": _response("ReloadFailed")}}},
         "/healthz": _get("The process is alive", _json(_STATUS, "Alive.")),
         "/readyz": _get("A model is loaded", _json(_STATUS, "Ready."), not_ready),
         "/metrics": _get("Prometheus metrics of the answering worker process", prometheus),

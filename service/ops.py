@@ -63,6 +63,11 @@ class Metrics:
         self.themes = Counter("tagger_themes_tagged", "Article themes tagged, by theme",
                               ("theme",), registry=self.registry)
         self.texts = Counter("tagger_texts_tagged", "Texts tagged", registry=self.registry)
+        self.feedback = Counter("tagger_feedback", "Editors' corrections posted, by outcome: "
+                                "stored, refused, unauthorized or not_ready", ("outcome",),
+                                registry=self.registry)
+        self.feedback_bytes = Counter("tagger_feedback_bytes", "Bytes appended to the "
+                                      "feedback file", registry=self.registry)
         self.model = _ModelCollector(holder)
         self.registry.register(self.model)
 

@@ -1,13 +1,16 @@
 """``tagger serve``: the service under gunicorn, with the model loaded once before the fork.
 
-gthread workers: one process per core runs the CPU-bound tagging. Threads hold the requests
-that wait while the model is busy, so that they are tagged together in the next model call
-(``service.batching``). With fewer threads the batches are smaller: single paragraphs from 50
-clients on two cores went from about 470 requests/s with 4 threads to 620 with 16, and more
-threads added little but longer tails (``benchmarks/bench_service.py``).
+One worker process per core runs the CPU-bound tagging. Each worker is ``service.worker``'s:
+connections wait on gevent, so a slow or idle client costs a connection and no thread, and a
+request reaches the app only once its body is in memory; the app runs on ``THREADS`` native
+threads. Threads hold the requests that wait while the model is busy, so that they are tagged
+together in the next model call (``service.batching``). With fewer threads the batches are
+smaller: single paragraphs from 50 clients on two cores went from about 470 requests/s with 4
+threads to 620 with 16, and more threads added little but longer tails
+(``benchmarks/bench_service.py``).
 
-On SIGTERM gunicorn stops accepting, lets requests in flight finish for up to
-``GRACEFUL_TIMEOUT`` seconds, then exits.
+On SIGTERM every worker closes its listening socket at once, lets requests in flight finish for
+up to ``GRACEFUL_TIMEOUT`` seconds, then exits.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pathlib import Path
 from gunicorn.app.base import BaseApplication
 
 THREADS = 16
+WORKER_CONNECTIONS = 1000
 GRACEFUL_TIMEOUT = 30
 # Client address, request line, status, bytes, milliseconds and the request id we answer with.
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
@@ -46,20 +50,24 @@ class _Server(BaseApplication):
         return self.app
 
 
-def gunicorn_options(host: str, port: int, workers: int, log_level: str) -> dict:
+def gunicorn_options(host: str, port: int, workers: int, config) -> dict:
+    """gunicorn's settings for an app of this configuration."""
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": "service.worker.TaggerWorker",
         "threads": THREADS,
+        # Connections per worker, stalled ones included; over it, new ones wait to be accepted.
+        "worker_connections": WORKER_CONNECTIONS,
         "preload_app": True,
         "graceful_timeout": GRACEFUL_TIMEOUT,
         "timeout": 60,
-        "keepalive": 5,
+        # On or off only: the worker closes idle connections after HEADER_TIMEOUT.
+        "keepalive": config["HEADER_TIMEOUT"],
         "accesslog": "-",
         "errorlog": "-",
         "access_log_format": ACCESS_LOG_FORMAT,
-        "loglevel": log_level.lower(),
+        "loglevel": config["LOG_LEVEL"].lower(),
         "proc_name": "tagger",
         # No runtime control socket: nothing uses it, and servers side by side would share it.
         "control_socket_disable": True,
@@ -87,6 +95,7 @@ def run(host: str, port: int, workers: int, model_dir=None) -> int:
         # Worker processes leave through here too (gunicorn forks inside _serve).
         if created and os.getpid() == master:
             shutil.rmtree(created, ignore_errors=True)
+            os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)  # it named the directory removed
 
 
 def _serve(host: str, port: int, workers: int, model_dir) -> int:
@@ -100,7 +109,7 @@ def _serve(host: str, port: int, workers: int, model_dir) -> int:
         return 2
     logging.getLogger("service").info("starting %d worker(s) on %s:%d", workers, host, port)
     try:
-        _Server(app, gunicorn_options(host, port, workers, app.config["LOG_LEVEL"])).run()
+        _Server(app, gunicorn_options(host, port, workers, app.config)).run()
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return 0

@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from flask import Request
+from flask import Request, current_app
+from werkzeug.exceptions import HTTPException
+from werkzeug.wsgi import get_input_stream
+
+from classifier.data.schema import FieldProblem, id_problem, text_problem
 
 from .errors import APIError
 
 _TAG_FIELDS = ("text", "items", "explain", "min_score")
 _ITEM_FIELDS = ("id", "text")
+# The error code of a field over a cap, by what the cap counts.
+_LIMIT_CODES = {"characters": "text_too_long", "theme ids": "too_many_themes"}
 
 
 @dataclass(frozen=True)
@@ -37,29 +43,42 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _body(request: Request, limit: int) -> bytes:
+    """The body, with or without Content-Length (chunked); 413 over ``limit`` bytes."""
+    # One byte over the limit is read, so that a body over it is refused rather than cut short.
+    stream = get_input_stream(request.environ, max_content_length=limit + 1)
+    try:
+        data = stream.read(limit + 1)
+    except (HTTPException, APIError):
+        raise
+    except Exception as exc:  # each server reports a malformed body its own way
+        raise APIError(400, "malformed_body", f"body: could not be read: {exc}") from None
+    if len(data) > limit:
+        raise APIError(413, "body_too_large", f"request body is over the limit of {limit} bytes")
+    return data
+
+
 def read_json(request: Request):
     """The parsed body: 415 unless it is sent as JSON, 400 unless it parses, 413 over the limit."""
     if not request.is_json:
         raise APIError(415, "unsupported_media_type",
                        f"send the body as application/json, not {request.mimetype or 'nothing'}")
-    data = request.get_data(cache=False)
+    data = _body(request, current_app.config["MAX_BODY_BYTES"])
     try:
         return json.loads(data, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:
         raise APIError(400, "invalid_json", f"body: not valid JSON: {exc}") from None
 
 
-def string_field(value, field: str, limit: int | None = None) -> str:
-    if not isinstance(value, str):
-        raise _bad(field, "expected a string")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise _bad(field, "holds a lone surrogate; send valid Unicode") from None
-    if limit is not None and len(value) > limit:
-        raise APIError(413, "text_too_long",
-                       f"{field}: {len(value)} characters; the limit is {limit}")
-    return value
+def raise_for(problem: FieldProblem | None) -> None:
+    """A problem the record schema found, as the service reports it: 413 when a field is over
+    a cap, else 400; either way the message starts with the field's name."""
+    if problem is None:
+        return
+    if problem.over_limit:
+        raise APIError(413, _LIMIT_CODES[problem.unit], f"{problem.field}: {problem.size} "
+                       f"{problem.unit}; the limit is {problem.limit}")
+    raise _bad(problem.field, problem.message)
 
 
 def _object(value, field: str, allowed: tuple[str, ...]) -> dict:
@@ -72,17 +91,17 @@ def _object(value, field: str, allowed: tuple[str, ...]) -> dict:
     return value
 
 
+def _text(value, field: str, max_chars: int) -> str:
+    # An empty text is tagged with no themes, as Model.tag tags it.
+    raise_for(text_problem(value, field, max_chars, empty=True))
+    return value
+
+
 def _item(value, index: int, max_chars: int) -> Item:
     field = f"items[{index}]"
     value = _object(value, field, _ITEM_FIELDS)
-    if "text" not in value:
-        raise _bad(f"{field}.text", "required")
-    item_id = value.get("id")
-    if item_id is not None and (isinstance(item_id, bool) or not isinstance(item_id, str | int)):
-        raise _bad(f"{field}.id", "expected a string or an integer")
-    if isinstance(item_id, str):
-        string_field(item_id, f"{field}.id")
-    return Item(item_id, string_field(value["text"], f"{field}.text", max_chars))
+    raise_for(id_problem(value.get("id"), f"{field}.id"))
+    return Item(value.get("id"), _text(value.get("text"), f"{field}.text", max_chars))
 
 
 def _items(value, config) -> tuple[Item, ...]:
@@ -112,7 +131,23 @@ def tag_request(body, config) -> TagRequest:
         raise _bad("explain", "expected true or false")
     min_score = _min_score(body.get("min_score"))
     if "text" in body:
-        items = (Item(None, string_field(body["text"], "text", config["MAX_TEXT_CHARS"])),)
+        items = (Item(None, _text(body["text"], "text", config["MAX_TEXT_CHARS"])),)
     else:
         items = _items(body["items"], config)
+    _check_total(items, "text" if "text" in body else "items", explain,
+                 config["MAX_TOTAL_CHARS"])
     return TagRequest(items, "text" in body, explain, min_score)
+
+
+def total_chars_limit(limit: int, explain: bool) -> int:
+    """Characters one request may hold: explanations cost about as much again as tagging."""
+    return limit // 2 if explain else limit
+
+
+def _check_total(items: tuple[Item, ...], field: str, explain: bool, limit: int) -> None:
+    """Bound the work of one request, whatever its items and their lengths."""
+    total, allowed = sum(len(item.text) for item in items), total_chars_limit(limit, explain)
+    if total > allowed:
+        with_explain = " with explain" if explain else ""
+        raise APIError(413, "too_many_chars", f"{field}: {total} characters in all; the limit"
+                       f"{with_explain} is {allowed}")

@@ -92,6 +92,18 @@ def test_resume_stops_reusing_where_the_input_differs(tmp_path, job, clean):
     assert [r["id"] for r in read_jsonl(tmp_path / "out.jsonl")] == ["a", "b", "new", "d"]
 
 
+def test_resume_tags_again_a_record_whose_text_changed_under_the_same_id(tmp_path, job, clean):
+    (tmp_path / "out.jsonl").write_text(clean, encoding="utf-8")
+    edited = [*RECORDS[:2], Record("in.jsonl", 3, "c", RIDERS), RECORDS[3]]
+    summary = run(edited, job, tmp_path / "out.jsonl", resume=True)
+    assert summary.reused == 2
+    run(edited, job, tmp_path / "fresh.jsonl")
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == (
+        tmp_path / "fresh.jsonl").read_text(encoding="utf-8")
+    assert "new_employment_membership" in {t["id"] for t in read_jsonl(
+        tmp_path / "out.jsonl")[2]["themes"]}
+
+
 def test_a_run_without_resume_starts_over(tmp_path, job, clean):
     _part(tmp_path, ["stale\n"])
     run(RECORDS, job, tmp_path / "out.jsonl")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import LABELS, SEEDS, TAXONOMY, read_jsonl, run_tagger, write_jsonl
+from conftest import LABELS, SEEDS, TAXONOMY, read_jsonl, tagger, write_jsonl
 
 THEMES = ["new_employment_membership", "grassroots_union_building", "skills_competition",
           "skills_training", "model_workers_craftsmen", "industrial_worker_reform",
@@ -14,12 +14,17 @@ THEMES = ["new_employment_membership", "grassroots_union_building", "skills_comp
 
 
 def test_shipped_labels_pass_with_a_summary_of_every_theme():
-    result = run_tagger("data", "check")
+    result = tagger("data", "check")
     assert result.returncode == 0, result.stderr
-    lines = {line.split()[0]: line.split()[-1] for line in result.stdout.splitlines()[2:]}
-    assert list(lines) == THEMES
-    assert all(int(count) > 0 for count in lines.values())
-    assert "paragraphs: 216" in result.stdout
+    rows = {line.split()[0]: line.split()[-2:] for line in result.stdout.splitlines()[2:]}
+    assert list(rows) == THEMES
+    # Every theme: at least 40 positive paragraphs from at least 15 articles.
+    assert all(int(count) >= 40 and int(docs) >= 15 for count, docs in rows.values())
+    records = [r for path in sorted(LABELS.parent.glob("*.jsonl")) for r in read_jsonl(path)]
+    assert f"paragraphs: {len(records)} " in result.stdout
+    union = {r["doc"] for r in records if r["kind"] == "union"}
+    general = {r["doc"] for r in records if r["kind"] == "general"}
+    assert f"({len(union)} union, {len(general)} general, 0 unknown)" in result.stdout
 
 
 def test_every_seed_paragraph_is_labelled_once_in_order():
@@ -69,7 +74,7 @@ def _duplicate_id(records, lines):
 ])
 def test_broken_file_is_rejected_at_its_line(tmp_path, edit, line, message):
     path = _broken(tmp_path, edit)
-    result = run_tagger("data", "check", path)
+    result = tagger("data", "check", path)
     assert result.returncode == 1
     assert any(x.startswith(f"{path}:{line}: ") and message in x
                for x in result.stderr.splitlines()), result.stderr
@@ -82,14 +87,14 @@ def test_missing_seed_paragraph_is_reported_at_the_seed_line(tmp_path):
     seed = SEEDS / gone["doc"]
     seed_lines = seed.read_text(encoding="utf-8").splitlines()
     line = next(n for n, text in enumerate(seed_lines, 1) if text.strip() == gone["text"])
-    result = run_tagger("data", "check", path)
+    result = tagger("data", "check", path)
     assert result.returncode == 1
     assert f"{seed}:{line}: paragraph {gone['para']} missing" in result.stderr
 
 
 def test_all_problems_are_reported_in_one_run(tmp_path):
     path = _broken(tmp_path, lambda r, lines: _bad_json(r, _unknown_label(r, lines)))
-    result = run_tagger("data", "check", path)
+    result = tagger("data", "check", path)
     assert f"{path}:3: " in result.stderr and f"{path}:5: " in result.stderr
 
 
@@ -123,6 +128,6 @@ def test_invalid_taxonomy_is_reported_with_its_line(tmp_path):
     bad = tmp_path / "taxonomy.toml"
     text = TAXONOMY.read_text(encoding="utf-8").replace('name_en = "', 'name_en = ', 1)
     bad.write_text(text, encoding="utf-8")
-    result = run_tagger("data", "check", "--taxonomy", bad)
+    result = tagger("data", "check", "--taxonomy", bad)
     assert result.returncode == 1
     assert f"tagger: error: {bad}:" in result.stderr and "invalid TOML" in result.stderr

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import run_tagger, write_jsonl
+from conftest import tagger, write_jsonl
 
 STATION = {"id": "worker_station", "name": "工会驿站", "score": 0.9}
 LEGAL = {"id": "legal_aid", "name": "法律援助与维权", "score": 0.8}
@@ -22,7 +22,7 @@ def _rows(stdout: str) -> dict[str, list[str]]:
 
 
 def test_report_counts_articles_and_paragraphs_per_theme_and_errors(tmp_path):
-    result = run_tagger("report", write_jsonl(tmp_path / "out.jsonl", OUTPUT), check=True)
+    result = tagger("report", write_jsonl(tmp_path / "out.jsonl", OUTPUT), check=True)
     rows = _rows(result.stdout)
     assert rows["worker_station"] == ["工会驿站", "2", "3"]
     assert rows["legal_aid"] == ["法律援助与维权", "1", "1"]
@@ -33,15 +33,14 @@ def test_report_counts_articles_and_paragraphs_per_theme_and_errors(tmp_path):
 
 def test_report_writes_a_png_bar_chart(tmp_path):
     chart = tmp_path / "month.png"
-    run_tagger("report", write_jsonl(tmp_path / "out.jsonl", OUTPUT), "--plot", chart,
-               check=True)
+    tagger("report", write_jsonl(tmp_path / "out.jsonl", OUTPUT), "--plot", chart, check=True)
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_report_locates_lines_that_are_not_output_records(tmp_path):
     path = tmp_path / "out.jsonl"
     path.write_text('{"id": "a", "themes": 3}\nnot json\n', encoding="utf-8")
-    result = run_tagger("report", path)
+    result = tagger("report", path)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"tagger: error: {path}:1: not an output record of tagger tag",

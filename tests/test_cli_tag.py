@@ -1,14 +1,15 @@
-"""``tagger tag`` as a real subprocess: input kinds, unreadable records, CSV, explanations."""
+"""``tagger tag``: input kinds, unreadable records, CSV, explanations."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
-from conftest import read_jsonl, run_tagger, write_jsonl
+from conftest import read_jsonl, tagger, write_jsonl
 
 RIDERS = "5月31日，30名外卖骑手集中入会，领到了工会会员证，有了自己的“娘家”。"
 STATION = "市总工会在城区建成24个工会驿站，为环卫工人、快递员提供饮水、热饭、休息和手机充电。"
@@ -44,9 +45,9 @@ def _stdin(tmp_path):
     return ["-"], lines
 
 
-def _tag(tmp_path, model_dir, *args, input=None):
-    result = run_tagger("tag", *args, "--model", model_dir, input=input)
-    assert result.returncode == 0, result.stderr
+def _tag(tmp_path, model_dir, *args, input=None, status=0):
+    result = tagger("tag", *args, "--model", model_dir, input=input)
+    assert result.returncode == status, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines()], result.stderr
 
 
@@ -74,7 +75,7 @@ def _malformed(tmp_path) -> list[Path]:
 
 def test_unreadable_records_become_located_errors_and_the_run_goes_on(tmp_path, model_dir):
     a, b, c = _malformed(tmp_path)
-    out, stderr = _tag(tmp_path, model_dir, a, b, c)
+    out, stderr = _tag(tmp_path, model_dir, a, b, c, status=3)
     assert [(r["id"], r.get("path"), r.get("line")) for r in out] == [
         ("a1", None, None), (None, str(a), 2), ("a3", str(a), 3),
         (None, str(b), 2), ("b2", None, None), (str(c), str(c), 1)]
@@ -87,8 +88,8 @@ def test_unreadable_records_become_located_errors_and_the_run_goes_on(tmp_path, 
 
 def test_strict_stops_at_the_first_unreadable_record(tmp_path, model_dir):
     a, b, c = _malformed(tmp_path)
-    result = run_tagger("tag", a, b, c, "--strict", "-o", tmp_path / "out.jsonl",
-                        "--model", model_dir)
+    result = tagger("tag", a, b, c, "--strict", "-o", tmp_path / "out.jsonl",
+                    "--model", model_dir)
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1].startswith(f"tagger: error: {a}:2: invalid JSON")
     assert not (tmp_path / "out.jsonl").exists()
@@ -97,7 +98,7 @@ def test_strict_stops_at_the_first_unreadable_record(tmp_path, model_dir):
 def test_csv_output_has_a_row_per_article_and_a_score_column_per_theme(tmp_path, model_dir):
     args, _ = _jsonl(tmp_path)
     out = tmp_path / "out.csv"
-    run_tagger("tag", *args, "--format", "csv", "-o", out, "--model", model_dir, check=True)
+    tagger("tag", *args, "--format", "csv", "-o", out, "--model", model_dir, check=True)
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert [r["id"] for r in rows] == list(ARTICLES)
     assert float(rows[1]["worker_station"]) > 0.5
@@ -119,8 +120,70 @@ def test_explain_adds_the_terms_behind_each_theme(tmp_path, model_dir):
 
 def test_an_output_file_is_complete_and_nothing_is_left_beside_it(tmp_path, model_dir):
     args, _ = _jsonl(tmp_path)
-    result = run_tagger("tag", *args, "-o", tmp_path / "out.jsonl", "--model", model_dir,
-                        check=True)
+    result = tagger("tag", *args, "-o", tmp_path / "out.jsonl", "--model", model_dir,
+                    check=True)
     assert result.stdout == ""
     assert [r["id"] for r in read_jsonl(tmp_path / "out.jsonl")] == list(ARTICLES)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"]
+
+
+def test_a_run_with_unreadable_records_writes_them_all_and_exits_3(tmp_path, model_dir):
+    a, b, c = _malformed(tmp_path)
+    result = tagger("tag", a, b, c, "-o", tmp_path / "out.jsonl", "--model", model_dir)
+    assert result.returncode == 3
+    assert [r["id"] for r in read_jsonl(tmp_path / "out.jsonl")] == [
+        "a1", None, "a3", None, "b2", str(c)]
+
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+def _link(path: Path) -> Path:
+    path.symlink_to(path.with_name("elsewhere.jsonl"))
+    return path
+
+
+@pytest.mark.parametrize("make, why", [
+    (lambda path: path.parent, "it is a directory"),
+    (_fifo, "it is not a regular file"),
+    (_link, "it is a symbolic link"),
+    (lambda path: path.with_name("in.jsonl"), "it is an input of this run"),
+], ids=["directory", "fifo", "symlink", "input"])
+def test_an_output_that_cannot_or_must_not_be_written_is_refused_before_any_work(
+        tmp_path, make, why):
+    args, _ = _jsonl(tmp_path)
+    before = args[0].read_bytes()
+    output = make(tmp_path / "out.jsonl")
+    # No model at all: the output is checked before the model would load.
+    result = tagger("tag", *args, "-o", output, "--model", tmp_path / "no-model")
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"tagger: error: cannot write {output}: {why}")
+    assert args[0].read_bytes() == before
+    assert not (tmp_path / "out.jsonl.part").exists()
+
+
+def test_an_earlier_output_inside_an_input_directory_is_not_overwritten(tmp_path):
+    args, _ = _directory(tmp_path)
+    earlier = write_jsonl(args[0] / "tagged.jsonl", [{"id": "x", "text": STATION}])
+    result = tagger("tag", *args, "-o", earlier, "--model", tmp_path / "no-model")
+    assert result.returncode == 1
+    assert "it is an input of this run" in result.stderr
+
+
+def test_an_oversized_record_is_an_error_record_and_the_run_goes_on(tmp_path, model_dir,
+                                                                    monkeypatch):
+    monkeypatch.setenv("TAGGER_MAX_RECORD_CHARS", "60")
+    path = write_jsonl(tmp_path / "in.jsonl", [{"id": "long", "text": STATION * 2},
+                                               {"id": "short", "text": STATION}])
+    out, stderr = _tag(tmp_path, model_dir, path, status=3)
+    assert out[0]["error"] == f"{path}:1: field 'text' has 84 characters; the limit is 60"
+    assert "worker_station" in {t["id"] for t in out[1]["themes"]}
+    assert "records: 2   errors: 1" in stderr
+
+
+def test_an_endless_input_ends_quickly_in_an_error_record(tmp_path, model_dir):
+    out, _ = _tag(tmp_path, model_dir, "/dev/zero", status=3)
+    assert [(r["id"], r["error"].split(" bytes")[0]) for r in out] == [
+        ("/dev/zero", "/dev/zero: file over 800000")]

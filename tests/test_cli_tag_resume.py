@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from conftest import LABELS, TAGGER, read_jsonl, run_tagger, write_jsonl
+from conftest import LABELS, TAGGER, read_jsonl, tagger, write_jsonl
 
 ARTICLES = 1000
 
@@ -64,8 +64,8 @@ def test_a_killed_run_leaves_no_output_and_resume_completes_it(tmp_path, model_d
     kept = _complete_lines(part)
     assert 0 < kept < ARTICLES
 
-    resumed = run_tagger(*args, "--resume", check=True)
-    clean = run_tagger("tag", source, "--model", model_dir, check=True)
+    resumed = tagger(*args, "--resume", check=True)
+    clean = tagger("tag", source, "--model", model_dir, check=True)
     assert out.read_text(encoding="utf-8") == clean.stdout
     assert f"records: {ARTICLES}   errors: 0   reused: {kept}" in resumed.stderr
     assert not part.exists()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import LABELS, TAXONOMY, read_jsonl, run_tagger, write_jsonl
+from conftest import LABELS, TAXONOMY, read_jsonl, tagger, write_jsonl
 
 STATION_DOC = "003_daa796f06ba2c110.txt"
 
@@ -37,7 +37,7 @@ def _tiny_corpus(tmp_path, flipped_city):
 
 def test_a_flipped_label_tops_the_suspects(tmp_path):
     path = _tiny_corpus(tmp_path, flipped_city="南宁")
-    result = run_tagger("data", "suspects", "--data", path, "--top", "3", "--json", check=True)
+    result = tagger("data", "suspects", "--data", path, "--top", "3", "--json", check=True)
     top = json.loads(result.stdout.splitlines()[0])
     assert (top["id"], top["theme"], top["given"]) == ("南宁-1", "worker_station", False)
     assert top["score"] >= top["threshold"]
@@ -46,7 +46,7 @@ def test_a_flipped_label_tops_the_suspects(tmp_path):
 
 
 def test_labelstudio_config_offers_every_theme():
-    result = run_tagger("labelstudio", "config", check=True)
+    result = tagger("labelstudio", "config", check=True)
     assert result.stdout.count("<Choice ") == 13
     assert 'choice="multiple"' in result.stdout
 
@@ -66,7 +66,7 @@ def _annotate(tasks):
 def test_labelstudio_export_import_train_round_trip(tmp_path):
     source = _small_corpus(tmp_path, docs=(STATION_DOC, "001_86f1adba2de0a87b.txt"))
     tasks_file = tmp_path / "tasks.json"
-    run_tagger("labelstudio", "export", source, "-o", tasks_file, check=True)
+    tagger("labelstudio", "export", source, "-o", tasks_file, check=True)
     tasks = json.loads(tasks_file.read_text(encoding="utf-8"))
     assert tasks[0]["data"]["text"] == read_jsonl(source)[0]["text"]
     assert "labels" not in tasks[0]["data"]
@@ -74,22 +74,22 @@ def test_labelstudio_export_import_train_round_trip(tmp_path):
     exported.write_text(json.dumps(_annotate(tasks), ensure_ascii=False), encoding="utf-8")
 
     imported = tmp_path / "imported.jsonl"
-    result = run_tagger("labelstudio", "import", exported, "-o", imported, check=True)
+    result = tagger("labelstudio", "import", exported, "-o", imported, check=True)
     assert "skipped 1 without annotation" in result.stderr
     original = read_jsonl(source)
     back = read_jsonl(imported)
     assert back == [r for i, r in enumerate(original) if i != 1]
 
     models = tmp_path / "models"
-    run_tagger("train", "--data", imported, "--models-dir", models, check=True)
-    assert (models / "current" / "model.skops").is_file()
+    tagger("train", "--data", imported, "--models-dir", models, check=True)
+    assert (models / "current" / "model.npz").is_file()
 
 
 def test_suggestions_become_predictions_not_annotations(tmp_path):
     source = write_jsonl(tmp_path / "tasks.jsonl", [
         {"id": "a", "text": "建成工会驿站", "labels": [],
          "suggested": [{"id": "worker_station", "score": 0.9}]}])
-    result = run_tagger("labelstudio", "export", source, check=True)
+    result = tagger("labelstudio", "export", source, check=True)
     task = json.loads(result.stdout)[0]
     assert "annotations" not in task
     assert task["predictions"][0]["result"][0]["value"]["choices"] == ["worker_station"]
@@ -119,7 +119,7 @@ def test_renaming_a_theme_keeps_old_labels_usable(tmp_path):
 
 
 def test_renamed_taxonomy_checks_clean(tmp_path):
-    result = run_tagger("data", "check", "--taxonomy", _renamed_taxonomy(tmp_path))
+    result = tagger("data", "check", "--taxonomy", _renamed_taxonomy(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "outdoor_worker_station" in result.stdout
 
@@ -132,8 +132,8 @@ def test_retiring_a_theme_drops_its_labels(tmp_path, taxonomy):
 
 
 def test_evaluate_reports_a_model_of_another_taxonomy_version_as_stale(tmp_path, model_dir):
-    result = run_tagger("evaluate", "--data", LABELS, "--model", model_dir, "--taxonomy",
-                        _renamed_taxonomy(tmp_path), "--json")
+    result = tagger("evaluate", "--data", LABELS, "--model", model_dir, "--taxonomy",
+                    _renamed_taxonomy(tmp_path), "--json")
     assert result.returncode == 0, result.stderr
     assert "taxonomy version 1, the data uses version 2" in json.loads(result.stdout)[
         "stale_taxonomy"]
@@ -153,8 +153,8 @@ def test_suggest_skips_near_duplicates_and_leaves_labels_empty(tmp_path, model_d
 
     source, original, near = _articles(tmp_path)
     out = tmp_path / "tasks.jsonl"
-    result = run_tagger("suggest", source, "--top", "40", "-o", out, "--model", model_dir,
-                        check=True)
+    result = tagger("suggest", source, "--top", "40", "-o", out, "--model", model_dir,
+                    check=True)
     assert "1 unreadable input record(s) skipped" in result.stderr
     tasks = read_jsonl(out)
     texts = [t["text"] for t in tasks]
@@ -165,13 +165,13 @@ def test_suggest_skips_near_duplicates_and_leaves_labels_empty(tmp_path, model_d
     assert all(t["labels"] == [] for t in tasks)
     assert all(t["suggested"] and {"id", "score", "predicted"} <= set(t["suggested"][0])
                for t in tasks)
-    assert run_tagger("data", "check", out, "--seeds", tmp_path).returncode == 0
+    assert tagger("data", "check", out, "--seeds", tmp_path).returncode == 0
 
 
 def test_suggest_starts_with_a_doubtful_paragraph_and_spreads_themes(tmp_path, model_dir):
     source, _, _ = _articles(tmp_path)
     out = tmp_path / "tasks.jsonl"
-    run_tagger("suggest", source, "--top", "5", "-o", out, "--model", model_dir, check=True)
+    tagger("suggest", source, "--top", "5", "-o", out, "--model", model_dir, check=True)
     tasks = read_jsonl(out)
     first = {s["id"]: s["score"] for s in tasks[0]["suggested"]}
     assert 0.05 < first[tasks[0]["doubtful_theme"]] < 0.95
@@ -180,7 +180,7 @@ def test_suggest_starts_with_a_doubtful_paragraph_and_spreads_themes(tmp_path, m
 
 def test_suggest_excludes_labelled_texts(tmp_path, model_dir):
     source, _, _ = _articles(tmp_path)
-    result = run_tagger("suggest", source, "--top", "100", "--exclude", LABELS,
-                        "--model", model_dir, check=True)
+    result = tagger("suggest", source, "--top", "100", "--exclude", LABELS,
+                    "--model", model_dir, check=True)
     _, _, near = _articles(tmp_path)
     assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == [near]

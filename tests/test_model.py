@@ -118,3 +118,23 @@ def test_tokens_segmented_elsewhere_give_the_same_result(model):
     assert model.tag(texts, segmented=segmented) == model.tag(texts)
     with pytest.raises(ValueError, match="2 segmented paragraphs for 3 paragraphs"):
         model.tag(texts, segmented=segmented[:2])
+
+
+def test_main_themes_come_first_then_by_score():
+    from classifier.model.results import ThemeScore
+    from classifier.model.tagger import _by_main_then_score
+
+    mentioned = ThemeScore("worker_care", "帮扶关爱", 0.99, (3,), main=False)
+    main = ThemeScore("worker_station", "工会驿站", 0.6, (0, 1, 2), main=True)
+    other = ThemeScore("legal_aid", "法律援助与维权", 0.7, (4,), main=True)
+    assert sorted([mentioned, main, other], key=_by_main_then_score) == [other, main, mentioned]
+
+
+def test_main_themes_are_the_few_near_the_heaviest():
+    from classifier.model.tagger import main_themes
+
+    scores = np.array([[0.9, 0.1, 0.8, 0.0], [0.9, 0.0, 0.0, 0.6], [0.9, 0.0, 0.0, 0.0]])
+    # Weights 2.7, 0.1, 0.8, 0.6: only the first reaches half of the heaviest.
+    assert main_themes(scores, [0, 1, 2, 3]) == {0}
+    assert main_themes(scores, [2, 3]) == {2, 3}
+    assert main_themes(scores, []) == set()

@@ -1,19 +1,12 @@
-"""Reading batch input into records, each located, and writing and re-reading output lines."""
+"""Reading batch input into records, each located, each read with a bound."""
 
 from __future__ import annotations
 
-import io
+import os
 
 import pytest
 
-from classifier.batch.records import (
-    CsvFormat,
-    Fields,
-    JsonlFormat,
-    Record,
-    output_record,
-    read_records,
-)
+from classifier.batch.records import Fields, read_records
 
 
 def _write(path, data: str | bytes):
@@ -120,31 +113,64 @@ def test_input_format_overrides_the_suffix(tmp_path):
     assert _read(path) == [(str(path), "id,text\na,甲\n", None, None)]
 
 
-def test_an_error_record_keeps_its_location():
-    out = output_record(Record("in.jsonl", 3, "a", error="field 'text' missing"))
-    assert out == {"id": "a", "error": "in.jsonl:3: field 'text' missing", "path": "in.jsonl",
-                   "line": 3}
+def test_a_directory_reads_regular_files_only_and_says_what_it_skipped(tmp_path):
+    os.mkfifo(tmp_path / "a-pipe.jsonl")
+    _write(tmp_path / "b.jsonl", '{"id": "b", "text": "乙"}\n')
+    (tmp_path / "c-zero.txt").symlink_to("/dev/zero")
+    skipped = "not a regular file (a FIFO, a device or a broken link); skipped"
+    assert [(r.path, r.id, r.error) for r in read_records([tmp_path])] == [
+        (str(tmp_path / "a-pipe.jsonl"), None, skipped), (str(tmp_path / "b.jsonl"), "b", None),
+        (str(tmp_path / "c-zero.txt"), None, skipped)]
 
 
-TAGGED = {"id": "a", "themes": [{"id": "legal_aid", "name": "法律援助与维权", "score": 0.9,
-                                  "paragraphs": [0]}],
-          "paragraphs": [], "model_version": "v1"}
+def _over(what: str, max_chars: int) -> str:
+    return (f"{what} over {8 * max_chars} bytes, more than a record of {max_chars} characters "
+            "takes (TAGGER_MAX_RECORD_CHARS); skipped")
 
 
-def test_csv_output_has_a_score_column_per_theme_empty_when_absent():
-    fmt = CsvFormat(["worker_station", "legal_aid"])
-    assert fmt.header == "id,model_version,error,worker_station,legal_aid\n"
-    assert fmt.line(TAGGED) == "a,v1,,,0.9\n"
-    error = output_record(Record("in.csv", 2, "b", error="bad"))
-    assert fmt.line(error) == "b,,in.csv:2: bad,,\n"
+def test_a_line_over_the_bound_is_skipped_unread_and_reading_goes_on(tmp_path):
+    path = _write(tmp_path / "a.jsonl", '{"id": "a", "text": "甲"}\n'
+                  f'{{"id": "b", "text": "{"乙" * 30}"}}\n{{"id": "c", "text": "丙"}}\n')
+    assert _read(path, max_chars=10) == [("a", "甲", 1, None), (None, None, 2, _over("line", 10)),
+                                         ("c", "丙", 3, None)]
 
 
-@pytest.mark.parametrize("fmt", [JsonlFormat(), CsvFormat(["worker_station", "legal_aid"])],
-                         ids=["jsonl", "csv"])
-def test_written_output_is_read_back_up_to_a_broken_last_line(fmt):
-    error = output_record(Record("in", 2, None, error="bad"))
-    data = fmt.header + fmt.line(TAGGED) + fmt.line(error)
-    written = list(fmt.written(io.BytesIO(data.encode() + b'half a li')))
-    assert [(w.id, w.error, w.model_version, w.themes) for w, _ in written] == [
-        ("a", False, "v1", ("legal_aid",)), (None, True, None, ())]
-    assert written[-1][1] == len(data.encode())
+def test_a_text_over_the_limit_is_an_error_record_with_its_id(tmp_path):
+    path = _write(tmp_path / "a.jsonl", f'{{"id": "a", "text": "{"甲" * 11}"}}\n')
+    assert _read(path, max_chars=10) == [
+        ("a", None, 1, "field 'text' has 11 characters; the limit is 10")]
+
+
+@pytest.mark.parametrize("field, next_line", [
+    ("甲" * 30 + "\n甲", 4),  # a line over the bound
+    ("甲\n" * 30, 33),  # short lines, a row over it
+])
+def test_a_csv_row_over_the_bound_is_skipped_and_rows_after_it_keep_their_lines(
+        tmp_path, field, next_line):
+    path = _write(tmp_path / "a.csv", f'id,text\na,"{field}"\nb,乙\n')
+    assert _read(path, max_chars=10) == [(None, None, 2, _over("row", 10)),
+                                         ("b", "乙", next_line, None)]
+
+
+def test_csv_lines_may_end_in_a_lone_carriage_return(tmp_path):
+    path = _write(tmp_path / "a.csv", "id,text\ra,甲\rb,乙\r")
+    assert _read(path) == [("a", "甲", 2, None), ("b", "乙", 3, None)]
+
+
+@pytest.mark.parametrize("data, error", [
+    ("甲" * 11, "field 'text' has 11 characters; the limit is 10"),
+    ("x" * 81, _over("file", 10)),
+])
+def test_a_text_file_over_the_limit_is_an_error_record(tmp_path, data, error):
+    path = _write(tmp_path / "a.txt", data)
+    assert _read(path, max_chars=10) == [(str(path), None, None, error)]
+
+
+def test_an_endless_input_ends_in_an_error_record():
+    assert _read("/dev/zero", max_chars=1000) == [("/dev/zero", None, None, _over("file", 1000))]
+
+
+def test_the_limit_is_a_setting(tmp_path, monkeypatch):
+    monkeypatch.setenv("TAGGER_MAX_RECORD_CHARS", "5")
+    path = _write(tmp_path / "a.jsonl", '{"id": "a", "text": "abcdef"}\n')
+    assert _read(path)[0][3] == "field 'text' has 6 characters; the limit is 5"

@@ -20,7 +20,7 @@ STATION = "建成工会驿站24家。"
 def broken(tmp_path, model_dir) -> Path:
     directory = tmp_path / "broken"
     shutil.copytree(model_dir, directory)
-    with open(directory / "model.skops", "r+b") as handle:
+    with open(directory / "model.npz", "r+b") as handle:
         handle.truncate(100)
     return directory
 
@@ -74,14 +74,37 @@ def test_reload_with_get_is_405(client):
 def test_failed_reload_keeps_serving_the_old_model(client, current, broken, model):
     point(current, broken)
     response = client.post("/v1/admin/reload", headers=AUTH)
-    assert response.status_code == 500
+    assert response.status_code == 409
     error = response.get_json()["error"]
-    assert error["code"] == "reload_failed"
-    assert "model.skops" in error["message"]
+    assert error["code"] == "invalid_artifact"
+    assert "model.npz" in error["message"]
     assert error["message"].endswith(f"still serving model {model.version}")
     assert client.get("/readyz").status_code == 200
     tagged = client.post("/v1/tag", json={"text": STATION}).get_json()
     assert tagged["themes"][0]["id"] == "worker_station"
+
+
+def _flip_last_byte(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+
+
+@pytest.mark.parametrize("damage, said", [
+    (lambda d: (d / "model.npz").write_bytes(b""), "model.npz"),
+    (lambda d: _flip_last_byte(d / "model.npz"), "model.npz"),
+    (lambda d: (d / "metadata.json").write_text("{"), "metadata.json"),
+    (lambda d: shutil.rmtree(d), "no such model directory"),
+])
+def test_a_broken_artifact_is_a_409_that_says_what_is_wrong(client, current, broken, model,
+                                                           damage, said):
+    damage(broken)
+    point(current, broken)
+    response = client.post("/v1/admin/reload", headers=AUTH)
+    assert response.status_code == 409
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_artifact"
+    assert error["message"].startswith(f"{current}: ") and said in error["message"]
+    assert "Error" not in error["message"]  # a sentence, not an exception's name
 
 
 def test_reload_makes_an_app_without_a_model_ready(tmp_path, model_dir):
@@ -117,5 +140,5 @@ def test_requests_during_reloads_all_succeed(app, client, current, broken, model
         stop.set()
         for thread in threads:
             thread.join()
-    assert outcomes == [200, 500, 200, 200, 500, 200]
+    assert outcomes == [200, 409, 200, 200, 409, 200]
     assert len(statuses) > 6 and set(statuses) == {200}

@@ -110,3 +110,72 @@ def test_training_data_takes_the_latest_label_of_a_text(tmp_path, taxonomy):
     assert len(examples) == len({r["text"].strip() for r in read_jsonl(LABELS)})
     [corrected] = [e for e in examples if e.text == first["text"]]
     assert corrected.labels == ("legal_aid",)
+
+
+@pytest.mark.parametrize("body, status, field", [
+    ({"text": STATION, "themes": [], "id": "i" * 201}, 413, "id"),
+    ({"text": STATION, "themes": [], "id": 2**63}, 400, "id"),
+    ({"text": STATION, "themes": [], "editor": "编" * 101}, 413, "editor"),
+    ({"text": STATION, "themes": ["worker_station"] * 14}, 413, "themes"),
+])
+def test_every_field_of_a_correction_is_capped(app, client, body, status, field):
+    response = client.post("/v1/feedback", json=body)
+    assert response.status_code == status
+    assert response.get_json()["error"]["message"].startswith(f"{field}:")
+    assert not Path(app.config["FEEDBACK_FILE"]).exists()
+
+
+def test_the_caps_themselves_are_accepted(app, client, model):
+    response = client.post("/v1/feedback", json={
+        "text": STATION, "themes": model.theme_ids, "id": "i" * 200, "editor": "编" * 100})
+    assert response.status_code == 201
+    [record] = read_jsonl(Path(app.config["FEEDBACK_FILE"]))
+    assert (len(record["item"]), len(record["editor"]), record["labels"]) == (
+        200, 100, model.theme_ids)
+
+
+FEEDBACK_TOKEN = "desk-7f3a"
+CORRECTION = {"text": STATION, "themes": ["worker_station"]}
+
+
+@pytest.fixture
+def guarded(model_dir, tmp_path):
+    return create_app({"MODEL_DIR": str(model_dir), "FEEDBACK_FILE": str(tmp_path / "fb.jsonl"),
+                       "FEEDBACK_TOKEN": FEEDBACK_TOKEN})
+
+
+@pytest.mark.parametrize("authorization, status", [
+    (None, 401), ("Bearer wrong", 403), (f"Basic {FEEDBACK_TOKEN}", 401), ("Bearer ", 401)])
+def test_with_a_token_set_a_correction_without_it_is_refused(guarded, authorization, status):
+    headers = {} if authorization is None else {"Authorization": authorization}
+    response = guarded.test_client().post("/v1/feedback", json=CORRECTION, headers=headers)
+    assert response.status_code == status
+    assert not Path(guarded.config["FEEDBACK_FILE"]).exists()
+
+
+def test_with_a_token_set_a_correction_with_it_is_stored(guarded):
+    response = guarded.test_client().post("/v1/feedback", json=CORRECTION,
+                                          headers={"Authorization": f"Bearer {FEEDBACK_TOKEN}"})
+    assert response.status_code == 201
+    assert len(read_jsonl(Path(guarded.config["FEEDBACK_FILE"]))) == 1
+
+
+def _metric(client, series: str) -> float:
+    for line in client.get("/metrics").get_data(as_text=True).splitlines():
+        if line.startswith(series + " "):
+            return float(line.split()[-1])
+    return 0.0
+
+
+def test_corrections_are_counted_by_outcome_in_the_metrics(guarded):
+    client = guarded.test_client()
+    authorized = {"Authorization": f"Bearer {FEEDBACK_TOKEN}"}
+    for _ in range(2):
+        client.post("/v1/feedback", json=CORRECTION, headers=authorized)
+    client.post("/v1/feedback", json={"text": STATION}, headers=authorized)
+    client.post("/v1/feedback", json=CORRECTION)
+    counts = {outcome: _metric(client, f'tagger_feedback_total{{outcome="{outcome}"}}')
+              for outcome in ("stored", "refused", "unauthorized")}
+    assert counts == {"stored": 2, "refused": 1, "unauthorized": 1}
+    size = Path(guarded.config["FEEDBACK_FILE"]).stat().st_size
+    assert _metric(client, "tagger_feedback_bytes_total") == size

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -39,9 +40,10 @@ def wait_ready(url: str, process: subprocess.Popen, timeout: float = 300) -> Non
     raise AssertionError(f"{url} not ready after {timeout} s")
 
 
-def start(model_dir, log: Path, workers: int = 2) -> tuple[str, subprocess.Popen]:
+def start(model_dir, log: Path, workers: int = 2, **settings) -> tuple[str, subprocess.Popen]:
     port = free_port()
-    env = {**os.environ, "TAGGER_ADMIN_TOKEN": TOKEN}
+    env = {**os.environ, "TAGGER_ADMIN_TOKEN": TOKEN,
+           **{f"TAGGER_{name}": str(value) for name, value in settings.items()}}
     with open(log, "w") as handle:
         process = subprocess.Popen([str(TAGGER), "serve", "--host", HOST, "--port", str(port),
                                     "--workers", str(workers), "--model", str(model_dir)],
@@ -105,18 +107,34 @@ def test_reload_through_gunicorn_keeps_every_worker_serving(server):
             assert response.status_code == 200
 
 
-def test_sigterm_lets_the_request_in_flight_finish(model_dir, tmp_path):
+def test_sigterm_refuses_new_connections_and_finishes_the_request_in_flight(model_dir,
+                                                                            tmp_path):
     url, process = start(model_dir, tmp_path / "server.log", workers=1)
-    article = "\n".join([STATION * 40] * 20)
-    body = {"items": [{"text": article}] * 40, "explain": True}  # seconds of work
-    answers = []
-    request = threading.Thread(target=lambda: answers.append(
-        httpx.post(url + "/v1/tag", json=body, timeout=120).status_code))
-    request.start()
-    time.sleep(0.3)  # the request is in the worker, far from done
-    status = stop(process)
-    request.join()
-    assert (answers, status) == ([200], 0)
+    port = int(url.rsplit(":", 1)[1])
+    body = json.dumps({"text": STATION}).encode()
+    with socket.create_connection((HOST, port), timeout=30) as sock:
+        sock.sendall(_head("/v1/tag", f"Content-Length: {len(body)}") + body[:5])
+        time.sleep(0.3)  # the request is in the worker, half of its body still to come
+        process.send_signal(signal.SIGTERM)
+        refused = _refused_within(port, 1.0)
+        sock.sendall(body[5:])
+        answer = _answer(sock)
+    assert refused and answer[0] == 200
+    assert process.wait(timeout=30) == 0
+
+
+def _refused_within(port: int, seconds: float) -> bool:
+    """Whether a new connection is refused within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection((HOST, port), timeout=0.5).close()
+        except ConnectionRefusedError:
+            return True
+        except OSError:
+            pass
+        time.sleep(0.05)
+    return False
 
 
 def test_flask_finds_the_app_factory(tmp_path):
@@ -138,3 +156,145 @@ def test_metrics_sum_the_counts_of_every_worker(server):
     for _ in range(20):  # new connections, spread over the workers
         httpx.get(server + "/healthz", headers={"Connection": "close"})
     assert [healthz_count(server) - before for _ in range(4)] == [20] * 4
+
+
+# Slow, idle and malformed clients, against a server with short timeouts and a small body limit.
+TIMEOUT = 2
+LIMIT = 100_000
+
+
+@pytest.fixture(scope="module")
+def feedback_file(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
+
+
+@pytest.fixture(scope="module")
+def guarded(model_dir, tmp_path_factory, feedback_file):
+    """(host, port) of a server whose clients get TIMEOUT seconds for a head and for a body."""
+    log = tmp_path_factory.mktemp("guarded") / "server.log"
+    url, process = start(model_dir, log, HEADER_TIMEOUT=TIMEOUT, BODY_TIMEOUT=TIMEOUT,
+                         MAX_BODY_BYTES=LIMIT, FEEDBACK_FILE=feedback_file)
+    yield int(url.rsplit(":", 1)[1]), log
+    stop(process)
+
+
+def _head(path: str, *headers: str) -> bytes:
+    lines = [f"POST {path} HTTP/1.1", "Host: tagger", "Content-Type: application/json", *headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def _chunked(*parts: bytes) -> bytes:
+    return b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in parts) + b"0\r\n\r\n"
+
+
+def _answer(sock: socket.socket) -> tuple[int, dict]:
+    response = http.client.HTTPResponse(sock)
+    response.begin()
+    return response.status, json.loads(response.read())
+
+
+def exchange(port: int, raw: bytes, timeout: float = 10) -> tuple[int, dict]:
+    with socket.create_connection((HOST, port), timeout=timeout) as sock:
+        sock.sendall(raw)
+        return _answer(sock)
+
+
+def _timed(port: int, raw: bytes) -> tuple[float, int]:
+    started = time.monotonic()
+    status, _ = exchange(port, raw, timeout=5)
+    return time.monotonic() - started, status
+
+
+def _stall(port: int, count: int) -> list[socket.socket]:
+    """Connections that send half a request head, or nothing at all, and wait."""
+    stalled = []
+    for n in range(count):
+        sock = socket.create_connection((HOST, port), timeout=5)
+        if n % 2:
+            sock.sendall(b"POST /v1/tag HTTP/1.1\r\nHost: x\r\n")
+        stalled.append(sock)
+    return stalled
+
+
+def _closed_after(sockets: list[socket.socket], started: float, limit: float) -> list[float]:
+    """Seconds from ``started`` until the server closed each connection (EOF), up to ``limit``."""
+    closed = []
+    for sock in sockets:
+        sock.settimeout(max(0.01, started + limit - time.monotonic()))
+        try:
+            assert sock.recv(1024) == b""
+            closed.append(time.monotonic() - started)
+        except TimeoutError:
+            closed.append(float("inf"))
+    return closed
+
+
+def test_stalled_connections_leave_the_service_answering(guarded):
+    port, _ = guarded
+    tag = json.dumps({"text": STATION}).encode()
+    healthz = b"GET /healthz HTTP/1.1\r\nHost: tagger\r\nConnection: close\r\n\r\n"
+    started = time.monotonic()
+    stalled = _stall(port, 200)
+    try:
+        answers = [_timed(port, healthz) for _ in range(5)]
+        answers += [_timed(port, _head("/v1/tag", f"Content-Length: {len(tag)}",
+                                       "Connection: close") + tag) for _ in range(5)]
+        closed = _closed_after(stalled, started, TIMEOUT + 3)
+    finally:
+        for sock in stalled:
+            sock.close()
+    assert [status for _, status in answers] == [200] * 10
+    assert max(seconds for seconds, _ in answers) < 1
+    assert TIMEOUT - 0.5 < min(closed) and max(closed) < TIMEOUT + 3
+
+
+def test_a_body_that_stops_coming_is_408_after_the_body_timeout(guarded):
+    port, _ = guarded
+    started = time.monotonic()
+    status, body = exchange(port, _head("/v1/tag", "Content-Length: 100") + b'{"text": ')
+    assert (status, body["error"]["code"]) == (408, "body_timeout")
+    assert TIMEOUT - 0.5 < time.monotonic() - started < TIMEOUT + 3
+
+
+def test_a_chunked_body_within_the_limit_is_read(guarded):
+    port, _ = guarded
+    body = json.dumps({"text": STATION}, ensure_ascii=False).encode()
+    status, answer = exchange(port, _head("/v1/tag", "Transfer-Encoding: chunked")
+                              + _chunked(body[:7], body[7:]))
+    assert status == 200 and answer["themes"][0]["id"] == "worker_station"
+
+
+# Over the limit as one JSON value, or as a small value followed by blanks.
+OVERSIZED = [
+    [b'{"text": "', b"a" * LIMIT, b'"}'],
+    [b'{"text": "\\u5efa\\u6210", "themes": ["worker_station"]}', b" " * LIMIT],
+]
+
+
+@pytest.mark.parametrize("path", ["/v1/tag", "/v1/feedback"])
+@pytest.mark.parametrize("parts", OVERSIZED, ids=["value", "blanks"])
+def test_a_chunked_body_over_the_limit_is_413_and_not_stored(guarded, feedback_file, path,
+                                                             parts):
+    port, _ = guarded
+    status, answer = exchange(port, _head(path, "Transfer-Encoding: chunked") + _chunked(*parts))
+    assert (status, answer["error"]["code"]) == (413, "body_too_large")
+    assert not feedback_file.exists()
+
+
+@pytest.mark.parametrize("chunks", [b"zz\r\nabc\r\n0\r\n\r\n", b"3\r\nabcde\r\n0\r\n\r\n"])
+def test_a_malformed_chunk_is_400_without_a_traceback(guarded, chunks):
+    port, log = guarded
+    status, answer = exchange(port, _head("/v1/tag", "Transfer-Encoding: chunked") + chunks)
+    assert (status, answer["error"]["code"]) == (400, "malformed_body")
+    time.sleep(0.2)  # the access log line is written after the answer
+    assert "Traceback" not in log.read_text()
+
+
+def test_expect_100_continue_is_answered_once_before_the_body(guarded):
+    port, _ = guarded
+    body = json.dumps({"text": STATION}).encode()
+    with socket.create_connection((HOST, port), timeout=5) as sock:
+        sock.sendall(_head("/v1/tag", f"Content-Length: {len(body)}", "Expect: 100-continue"))
+        assert sock.recv(1024) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(body)
+        assert _answer(sock)[0] == 200

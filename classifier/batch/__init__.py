@@ -1,1 +1,2 @@
-"""Batch tagging: the job, record readers and writers, worker pools, output reports."""
+"""Batch tagging: the job, record readers, output writers and destination, worker pools,
+output reports."""

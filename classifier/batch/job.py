@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import fcntl
 import functools
 import itertools
-import json
-import os
-import shutil
-import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from classifier.batch.destination import check_output, destination
+from classifier.batch.output import Written, output_format, output_record
 from classifier.batch.pools import Ahead, in_order, make_pool
-from classifier.batch.records import Record, Written, output_format, output_record
+from classifier.batch.records import Record
 from classifier.errors import DataError, TaggerError
 
 BATCH_SIZE = 64
@@ -80,18 +76,6 @@ def _model(model_dir: str):
         return _LOADED["model"]
 
 
-def _plain_errors(function):
-    """Re-raise a worker's TaggerError as a plain one: its subclasses do not survive pickling."""
-    @functools.wraps(function)
-    def wrapper(*args):
-        try:
-            return function(*args)
-        except TaggerError as exc:
-            raise TaggerError(str(exc)) from None
-    return wrapper
-
-
-@_plain_errors
 def describe(model_dir: str) -> ModelInfo:
     """Load the model into this process and say which it is."""
     model = _model(model_dir)
@@ -99,12 +83,12 @@ def describe(model_dir: str) -> ModelInfo:
 
 
 def segmenter(job: Job):
-    """The model's segmenter, from its metadata only: no scikit-learn, so it loads in 0.3 s."""
+    """The model's segmenter, from its verified metadata only: a fraction of a full load."""
     from classifier.model.artifact import Artifact
-    from classifier.model.segmentation import segmenter_of
+    from classifier.model.segmentation import segmenter_from_spec
 
-    return segmenter_of(json.loads(Artifact(Path(job.model_dir)).metadata.read_text(
-        encoding="utf-8")))
+    artifact = Artifact(Path(job.model_dir))
+    return segmenter_from_spec(artifact.verify()["segmenter"], artifact.path)
 
 
 def segment_batch(records: list[Record], job: Job) -> Segmented:
@@ -116,7 +100,6 @@ def segment_batch(records: list[Record], job: Job) -> Segmented:
         [r.text for r in records if r.error is None], cutter))
 
 
-@_plain_errors
 def tag_batch(records: list[Record], job: Job, segmented: Segmented | None = None) -> Chunk:
     """Tag the readable records of a batch in one call; every record gets its output line."""
     model = _model(job.model_dir)
@@ -188,36 +171,6 @@ class Summary:
         return "\n".join(lines)
 
 
-@contextmanager
-def _destination(output: Path | None, resume: bool):
-    """A binary handle: stdout, or ``OUTPUT.part``, renamed to OUTPUT once the run completes.
-
-    A run that stops early (killed, ``--strict``, an error) leaves OUTPUT as it was and
-    ``OUTPUT.part`` for ``--resume``; a lock keeps a second run from writing the same file.
-    """
-    if output is None:
-        yield sys.stdout.buffer
-        return
-    part = output.with_name(output.name + ".part")
-    try:
-        if resume and output.exists() and not part.exists():
-            shutil.copyfile(output, part)
-        handle = os.fdopen(os.open(part, os.O_RDWR | os.O_CREAT, 0o644), "r+b")
-    except OSError as exc:
-        raise TaggerError(f"cannot write {part}: {exc.strerror}") from None
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise TaggerError(f"{part} is being written by another run") from None
-        if not resume:
-            handle.truncate()
-        yield handle
-        handle.flush()
-        os.fsync(handle.fileno())
-        os.replace(part, output)
-
-
 def _reuse(handle, records: Iterator[Record], fmt, current: tuple[str, bool],
            summary: Summary) -> tuple[Iterator[Record], int]:
     """Keep an earlier output's records while they match the input's, in order; the rest is
@@ -239,13 +192,16 @@ def _reuse(handle, records: Iterator[Record], fmt, current: tuple[str, bool],
 
 def run(records, job: Job, output: Path | None = None, *, resume: bool = False,
         strict: bool = False, jobs: int = 1, dask: str | None = None,
-        batch_size: int = BATCH_SIZE, progress=None, fork: bool | None = None) -> Summary:
+        batch_size: int = BATCH_SIZE, progress=None, fork: bool | None = None,
+        inputs: Iterable[str] = ()) -> Summary:
     """Tag every record and write one output line per record, in input order.
 
-    ``fork`` chooses how ``jobs`` > 1 start: forked after the model loads (the default on
-    Linux) or as loky workers that each load it.
+    ``inputs`` are the paths the records come from, which ``output`` must not be; it is
+    checked before any work. ``fork`` chooses how ``jobs`` > 1 start: forked after the model
+    loads (the default on Linux) or as loky workers that each load it.
     """
     _check(output, resume, jobs, dask, batch_size)
+    check_output(output, inputs)
     started = time.perf_counter()
     records = _stop_at_errors(records) if strict else iter(records)
     pool = make_pool(jobs, dask, fork)
@@ -278,7 +234,7 @@ def _write(pool, records, job: Job, output, resume, batch_size, progress) -> Sum
     info = pool.warm(describe, job.model_dir, ahead=ahead)
     summary = Summary(info.themes)
     fmt = output_format(job.format, info.theme_ids, job.explain)
-    with _destination(output, resume) as handle:
+    with destination(output, resume) as handle:
         offset = 0
         if resume:
             records, offset = _reuse(handle, records, fmt, (info.version, job.explain), summary)

@@ -47,13 +47,16 @@ def _load_for_good(load, *args):
     Importing scikit-learn and loading make objects that are never freed: collections while
     they are made, and collections that walk them later (the last at exit), find nothing and
     cost a third of a second each. Once loaded they are moved out of its sight (gc.freeze),
-    which also keeps forked workers from copying the pages that hold them.
+    which also keeps forked workers from copying the pages that hold them. That is done once
+    per process: a process that runs many jobs (tests, a notebook) then keeps the objects of
+    later ones, and their garbage, collectable.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         result = load(*args)
-        gc.freeze()
+        if not gc.get_freeze_count():
+            gc.freeze()
         return result
     finally:
         if enabled:

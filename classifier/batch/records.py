@@ -1,23 +1,31 @@
-"""Batch records: articles read from JSONL, CSV, text files, directories or stdin; output lines."""
+"""Batch records: articles read from JSONL, CSV, text files, directories or stdin, each read
+with a bound so that no input, however large or endless, is held in memory whole."""
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from classifier.errors import Problem
+from classifier import settings
+from classifier.data import schema
+from classifier.errors import Problem, TaggerError
 
 STDIN = "-"
 # Suffixes a directory is searched for; a file named on the command line of another suffix is text.
-_SUFFIXES = {".jsonl": "jsonl", ".csv": "csv", ".txt": "txt"}
+SUFFIXES = {".jsonl": "jsonl", ".csv": "csv", ".txt": "txt"}
 # Articles are longer than the csv module's default field limit of 128 KiB.
 _CSV_FIELD_LIMIT = 64 * 1024 * 1024
+# A record is read up to this many bytes per character its text may have: room for JSON's
+# \uXXXX escapes (six bytes for one character) and the record's other fields.
+BYTES_PER_CHAR = 8
+_SKIP_CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -43,26 +51,60 @@ class Record:
         return None if self.error is None else Problem(self.path, self.line, self.error)
 
 
-def read_records(sources: Iterable[str], fields: Fields = Fields(),
-                 kind: str | None = None) -> Iterator[Record]:
+@dataclass(frozen=True)
+class _Reading:
+    """How records are read: the names of their fields and the longest text one may have."""
+
+    fields: Fields
+    max_chars: int
+
+    @property
+    def max_bytes(self) -> int:
+        return BYTES_PER_CHAR * self.max_chars
+
+    def too_long(self, what: str) -> str:
+        return (f"{what} over {self.max_bytes} bytes, more than a record of {self.max_chars} "
+                "characters takes (TAGGER_MAX_RECORD_CHARS); skipped")
+
+
+def read_records(sources: Iterable[str], fields: Fields = Fields(), kind: str | None = None,
+                 max_chars: int | None = None) -> Iterator[Record]:
     """Records of every source in order: files, directories (recursively, sorted), ``-`` for stdin.
 
     ``kind`` (``jsonl``, ``csv`` or ``txt``) overrides the suffix of named files and stdin,
     which is otherwise read as JSONL; files in directories are always known by their suffix.
+    A text longer than ``max_chars`` (default: the setting ``MAX_RECORD_CHARS``) is an error
+    record, and so is a line, row or file over ``BYTES_PER_CHAR`` bytes a character, which is
+    skipped unread; reading goes on after either.
     """
+    return _records(sources, _Reading(fields, _max_chars(max_chars)), kind)
+
+
+def _max_chars(given: int | None) -> int:
+    try:
+        value = settings.get("MAX_RECORD_CHARS") if given is None else given
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise TaggerError("TAGGER_MAX_RECORD_CHARS must be a whole number of at least 1")
+    return value
+
+
+def _records(sources: Iterable[str], how: _Reading, kind: str | None) -> Iterator[Record]:
     for source in map(str, sources):
         if source == STDIN:
-            yield from _read(sys.stdin.buffer, "<stdin>", kind or "jsonl", fields)
+            yield from _read(sys.stdin.buffer, "<stdin>", kind or "jsonl", how)
         elif os.path.isdir(source):
-            yield from _read_directory(source, fields)
+            yield from _read_directory(source, how)
         else:
-            yield from _read_file(source, kind or _SUFFIXES.get(Path(source).suffix.lower(),
-                                                                "txt"), fields)
+            yield from _read_file(source, kind or SUFFIXES.get(Path(source).suffix.lower(),
+                                                                "txt"), how)
 
 
-def _read_directory(directory: str, fields: Fields) -> Iterator[Record]:
-    """Files in path order, subdirectories included; symbolic links to directories are not
-    followed (they could loop)."""
+def _read_directory(directory: str, how: _Reading) -> Iterator[Record]:
+    """Regular files in path order, subdirectories included; symbolic links to directories
+    are not followed (they could loop), and FIFOs or devices are not read (they could block
+    or never end)."""
     try:
         with os.scandir(directory) as scan:
             entries = sorted(scan, key=lambda e: e.name)
@@ -70,33 +112,59 @@ def _read_directory(directory: str, fields: Fields) -> Iterator[Record]:
         yield Record(directory, None, error=f"cannot read: {exc.strerror}")
         return
     for entry in entries:
-        kind = _SUFFIXES.get(Path(entry.name).suffix.lower())
+        kind = SUFFIXES.get(Path(entry.name).suffix.lower())
         if entry.is_dir(follow_symlinks=False):
-            yield from _read_directory(entry.path, fields)
+            yield from _read_directory(entry.path, how)
+        elif kind is not None and not entry.is_file():
+            yield Record(entry.path, None, error="not a regular file (a FIFO, a device or a "
+                         "broken link); skipped")
         elif kind is not None:
-            yield from _read_file(entry.path, kind, fields)
+            yield from _read_file(entry.path, kind, how)
 
 
-def _read_file(path: str, kind: str, fields: Fields) -> Iterator[Record]:
+def _read_file(path: str, kind: str, how: _Reading) -> Iterator[Record]:
     try:
         handle = open(path, "rb")
     except OSError as exc:
         yield Record(path, None, error=f"cannot read: {exc.strerror}")
         return
     with handle:
-        yield from _read(handle, path, kind, fields)
+        yield from _read(handle, path, kind, how)
 
 
-def _read(handle, path: str, kind: str, fields: Fields) -> Iterator[Record]:
+def _read(handle, path: str, kind: str, how: _Reading) -> Iterator[Record]:
     if kind == "txt":
-        yield _text_file(handle.read(), path)
+        yield _text_file(handle, path, how)
     elif kind == "csv":
-        yield from _csv_records(handle, path, fields)
+        yield from _csv_rows(_CsvLines(handle, how.max_bytes), path, how)
     else:
-        yield from _jsonl_records(handle, path, fields)
+        yield from _jsonl_records(handle, path, how)
 
 
-def _text_file(data: bytes, path: str) -> Record:
+@dataclass(frozen=True)
+class _Skipped:
+    """A line over the bound, read past but not kept: only how many quote characters it had."""
+
+    quotes: int
+
+
+def _lines(handle, limit: int) -> Iterator[bytes | _Skipped]:
+    """The lines of a binary handle, each read with a bound: a line over ``limit`` bytes is
+    skipped to its end."""
+    while line := handle.readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            quotes = line.count(b'"')
+            while (rest := handle.readline(_SKIP_CHUNK)) and not rest.endswith(b"\n"):
+                quotes += rest.count(b'"')
+            yield _Skipped(quotes + rest.count(b'"'))
+        else:
+            yield line
+
+
+def _text_file(handle, path: str, how: _Reading) -> Record:
+    data = handle.read(how.max_bytes + 1)
+    if len(data) > how.max_bytes:
+        return Record(path, None, path, error=how.too_long("file"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -104,11 +172,17 @@ def _text_file(data: bytes, path: str) -> Record:
         return Record(path, line, path, error=f"not UTF-8: {exc.reason}")
     if not text.strip():
         return Record(path, None, path, error="empty file")
+    problem = schema.text_problem(text, "text", how.max_chars)
+    if problem is not None:
+        return Record(path, None, path, error=str(problem))
     return Record(path, None, path, text)
 
 
-def _jsonl_records(handle, path: str, fields: Fields) -> Iterator[Record]:
-    for number, raw in enumerate(handle, 1):
+def _jsonl_records(handle, path: str, how: _Reading) -> Iterator[Record]:
+    for number, raw in enumerate(_lines(handle, how.max_bytes), 1):
+        if isinstance(raw, _Skipped):
+            yield Record(path, number, error=how.too_long("line"))
+            continue
         if not raw.strip():
             continue
         try:
@@ -118,38 +192,87 @@ def _jsonl_records(handle, path: str, fields: Fields) -> Iterator[Record]:
         except json.JSONDecodeError as exc:
             yield Record(path, number, error=f"invalid JSON: {exc.msg} (column {exc.colno})")
         else:
-            yield _checked(data, fields, path, number)
+            yield _checked(data, how, path, number)
 
 
-def _csv_records(handle, path: str, fields: Fields) -> Iterator[Record]:
-    # Undecodable bytes become lone surrogates, so that only the rows holding them are errors.
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
-    try:
-        yield from _csv_rows(text, path, fields)
-    finally:
-        text.detach()  # the handle belongs to the caller (stdin, or a file it closes)
+class _TooLong(Exception):
+    """A CSV row over the bound, skipped; reading goes on after it."""
 
 
-def _csv_rows(text, path: str, fields: Fields) -> Iterator[Record]:
-    csv.field_size_limit(_CSV_FIELD_LIMIT)
-    reader = csv.reader(text, strict=True)
-    header, start = None, 1
+class _CsvLines:
+    """Text lines for the csv module, split as ``newline=""`` splits them, with a bound on the
+    bytes of one row: a row that reaches over it is skipped to its end (where its quotes
+    close) and raises ``_TooLong``. Undecodable bytes become lone surrogates, so that only
+    the rows holding them are errors."""
+
+    def __init__(self, handle, limit: int):
+        self._raw = _lines(handle, limit)
+        self._pending: list[str] = []
+        self.limit = limit
+        self.number = 0  # lines given or skipped so far
+        self.start_row()
+
+    def start_row(self) -> None:
+        self._row_bytes, self._quoted = 0, False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if not self._pending:
+            raw = next(self._raw)
+            if isinstance(raw, _Skipped) or self._row_bytes + len(raw) > self.limit:
+                self._skip_row(raw)
+                raise _TooLong
+            self._row_bytes += len(raw)
+            if self.number == 0:
+                raw = raw.removeprefix(codecs.BOM_UTF8)
+            # A lone \r ends a line too (old Mac files), as in the universal newlines mode.
+            parts = re.split(r"(?<=\r)(?!\n)", raw.decode("utf-8", "surrogateescape"))
+            self._pending = [part for part in parts if part][::-1]
+        self.number += 1
+        line = self._pending.pop()
+        self._quoted ^= bool(line.count('"') % 2)
+        return line
+
+    def _skip_row(self, raw: bytes | _Skipped) -> None:
+        """Read past the rest of the row: to the end of the line where its quotes close."""
+        quoted = self._quoted
+        while raw is not None:
+            self.number += 1
+            quoted ^= bool((raw.quotes if isinstance(raw, _Skipped) else raw.count(b'"')) % 2)
+            raw = next(self._raw, None) if quoted else None
+
+
+def _allow_long_fields() -> None:
+    """Raise the csv module's field limit, which is the process's, and never lower it."""
+    if csv.field_size_limit() < _CSV_FIELD_LIMIT:
+        csv.field_size_limit(_CSV_FIELD_LIMIT)
+
+
+def _csv_rows(lines: _CsvLines, path: str, how: _Reading) -> Iterator[Record]:
+    _allow_long_fields()
+    reader = csv.reader(lines, strict=True)
+    header = None
     while True:
+        start = lines.number + 1
+        lines.start_row()
         try:
             row = next(reader)
         except StopIteration:
             return
+        except _TooLong:
+            yield Record(path, start, error=how.too_long("row"))
         except csv.Error as exc:
             yield Record(path, start, error=f"invalid CSV: {exc}")
         else:
             if header is None:
                 header = row
             elif row:
-                yield _csv_row(header, row, fields, (path, start))
-        start = reader.line_num + 1
+                yield _csv_row(header, row, how, (path, start))
 
 
-def _csv_row(header: list[str], row: list[str], fields: Fields, where) -> Record:
+def _csv_row(header: list[str], row: list[str], how: _Reading, where) -> Record:
     path, line = where
     try:
         "".join(row).encode("utf-8")
@@ -158,152 +281,20 @@ def _csv_row(header: list[str], row: list[str], fields: Fields, where) -> Record
     if len(row) != len(header):
         return Record(path, line, error=f"{len(row)} fields where the header has {len(header)}")
     data = {name: value for name, value in zip(header, row, strict=True) if value != ""}
-    return _checked(data, fields, path, line)
+    return _checked(data, how, path, line)
 
 
-def _checked(data, fields: Fields, path: str, line: int) -> Record:
-    if not isinstance(data, dict):
-        return Record(path, line, error="record is not a JSON object")
-    rid, text = data.get(fields.id), data.get(fields.text)
-    if not isinstance(rid, str | int) or isinstance(rid, bool) or rid == "":
-        return Record(path, line, error=f"field {fields.id!r} missing or not a string or integer")
-    if not isinstance(text, str) or not text.strip():
-        return Record(path, line, rid,
-                      error=f"field {fields.text!r} missing or not a non-empty string")
-    for name, value in ((fields.id, rid), (fields.text, text)):
-        if isinstance(value, str) and not _encodable(value):
-            return Record(path, line, rid if name == fields.text else None,
-                          error=f"field {name!r} holds a lone surrogate (a \\ud800-style "
-                                "escape), which is no character")
+def _checked(data, how: _Reading, path: str, line: int) -> Record:
+    """A record from its object by the record schema: an id is required, as every output
+    record must be told from the others."""
+    problem = schema.record_problem(data)
+    if problem is not None:
+        return Record(path, line, error=str(problem))
+    rid, text = data.get(how.fields.id), data.get(how.fields.text)
+    problem = schema.id_problem(rid, how.fields.id, required=True)
+    if problem is not None:
+        return Record(path, line, error=str(problem))
+    problem = schema.text_problem(text, how.fields.text, how.max_chars)
+    if problem is not None:
+        return Record(path, line, rid, error=str(problem))
     return Record(path, line, rid, text)
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def output_record(record: Record, result: dict | None = None, explanations=None) -> dict:
-    """The output object of a record: its id and tagging result, or its error and location."""
-    if record.error is not None:
-        return {"id": record.id, "error": str(record.problem), "path": record.path,
-                "line": record.line}
-    out = {"id": record.id, **result}
-    if explanations is not None:
-        out["explanations"] = explanations
-    return out
-
-
-@dataclass(frozen=True)
-class Written:
-    """What a later run needs to know of an output record to reuse it (``--resume``)."""
-
-    id: str | None
-    error: bool
-    model_version: str | None
-    explained: bool
-    themes: tuple[str, ...]
-
-    def matches(self, record: Record, version: str, explain: bool) -> bool:
-        """Whether this is the output the record would get now: same id, same model and options."""
-        if self.id != (None if record.id is None else str(record.id)):
-            return False
-        if self.error or record.error is not None:
-            return self.error and record.error is not None
-        return self.model_version == version and self.explained == explain
-
-
-class JsonlFormat:
-    """One JSON object per line, as ``output_record`` makes it."""
-
-    header = ""
-
-    def line(self, out: dict) -> str:
-        return json.dumps(out, ensure_ascii=False) + "\n"
-
-    def written(self, handle) -> Iterator[tuple[Written, int]]:
-        """Records of an output file with the offset where each ends; stops at a broken line."""
-        offset = 0
-        for raw in handle:
-            written = self._written(raw) if raw.endswith(b"\n") else None
-            if written is None:
-                return
-            offset += len(raw)
-            yield written, offset
-
-    @staticmethod
-    def _written(raw: bytes) -> Written | None:
-        try:
-            out = json.loads(raw)
-            rid = out.get("id")
-            return Written(None if rid is None else str(rid), "error" in out,
-                           out.get("model_version"), "explanations" in out,
-                           tuple(t["id"] for t in out.get("themes", ())))
-        except (ValueError, AttributeError, TypeError, KeyError):
-            return None
-
-
-class CsvFormat:
-    """One row per article: id, model version, error, a score column per theme (empty when
-    the article lacks it) and, with explanations, a column of top terms per theme."""
-
-    def __init__(self, theme_ids, explain: bool = False):
-        self.theme_ids = list(theme_ids)
-        self.explain = explain
-        terms = [f"{t}_terms" for t in self.theme_ids] if explain else []
-        columns = ["id", "model_version", "error", *self.theme_ids, *terms]
-        self.width = len(columns)
-        self.header = self._row(columns)
-
-    @staticmethod
-    def _row(cells) -> str:
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerow(cells)
-        return buffer.getvalue()
-
-    def line(self, out: dict) -> str:
-        scores = {t["id"]: t["score"] for t in out.get("themes", ())}
-        cells = [out["id"], out.get("model_version"), out.get("error"),
-                 *(scores.get(t) for t in self.theme_ids)]
-        if self.explain:
-            terms = {e["theme"]: " ".join(t["term"] for t in e["up"])
-                     for e in out.get("explanations", ())}
-            cells += [terms.get(t) for t in self.theme_ids]
-        return self._row(cells)
-
-    def written(self, handle) -> Iterator[tuple[Written, int]]:
-        """Rows of an output file with the offset where each ends; nothing if the header differs."""
-        ends = []
-
-        def lines():
-            for raw in handle:
-                if not raw.endswith(b"\n"):
-                    return
-                ends.append((ends[-1] if ends else 0) + len(raw))
-                yield raw.decode("utf-8", "surrogateescape")
-
-        rows = csv.reader(lines(), strict=True)
-        try:
-            if self._row(next(rows, [])) != self.header:
-                return
-            for row in rows:
-                written = self._written(row)
-                if written is None:
-                    return
-                yield written, ends[-1]
-        except csv.Error:
-            return
-
-    def _written(self, row: list[str]) -> Written | None:
-        if len(row) != self.width:
-            return None
-        scores = row[3:3 + len(self.theme_ids)]
-        themes = tuple(t for t, s in zip(self.theme_ids, scores, strict=False) if s)
-        return Written(row[0] or None, bool(row[2]), row[1] or None, self.explain, themes)
-
-
-def output_format(name: str, theme_ids, explain: bool = False) -> JsonlFormat | CsvFormat:
-    return CsvFormat(theme_ids, explain) if name == "csv" else JsonlFormat()

@@ -18,7 +18,7 @@ def _suspects(args) -> int:
     from classifier.training.suspects import find_suspects
 
     taxonomy, train_settings = load_taxonomy(args.taxonomy), TrainSettings()
-    examples = load_examples(args.data or [settings.default_data()], taxonomy)
+    examples = load_examples(args.data or settings.default_data(), taxonomy)
     corpus = corpus_from_examples(examples, taxonomy, train_settings)
     found = find_suspects(examples, corpus, taxonomy, train_settings,
                           segmenter_for(taxonomy, train_settings), args.top)

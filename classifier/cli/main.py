@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from classifier import settings
@@ -14,6 +15,8 @@ from classifier.cli import labelling as cli_labelling
 from classifier.errors import TaggerError
 
 log = logging.getLogger("classifier")
+# The exit status of `tagger tag` when it wrote every record but some of them are errors.
+RECORD_ERRORS_STATUS = 3
 
 
 def quiet_jieba() -> None:
@@ -23,44 +26,55 @@ def quiet_jieba() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
+def _progress(**options):
+    """A progress bar on stderr, shown only on a terminal."""
+    from tqdm import tqdm
+
+    # No monitor thread: tqdm starts one with the first bar, even a hidden one, and never stops
+    # it; it would outlive the command, and `tag --jobs` forks workers while a bar is shown.
+    tqdm.monitor_interval = 0
+    return tqdm(disable=None, file=sys.stderr, **options)
+
+
 def _data_check(args) -> int:
-    from classifier.data.checks import check_data, summary_rows
+    from classifier.data.checks import article_counts, check_data, summary_rows
     from classifier.data.taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy(args.taxonomy)
-    result = check_data(args.files or [settings.default_data()], taxonomy, args.seeds)
+    result = check_data(args.files or settings.default_data(), taxonomy, args.seeds)
     for problem in result.problems:
         print(problem, file=sys.stderr)
     if not result.ok:
         print(f"{len(result.problems)} problem(s) found", file=sys.stderr)
         return 1
     labelled = sum(1 for ex in result.examples if ex.labels)
+    articles = article_counts(result)
     print(f"paragraphs: {len(result.examples)}   labelled (>= 1 theme): {labelled}   "
+          f"articles: {sum(articles.values())} ({articles['union']} union, "
+          f"{articles['general']} general, {articles['unknown']} unknown)   "
           f"taxonomy version: {taxonomy.version}")
-    print(f"{'theme':<28} {'name':<16} positives")
-    for tid, name, count in summary_rows(result):
-        print(f"{tid:<28} {name:<16} {count:>5}")
+    print(f"{'theme':<28} {'name':<16} positives articles")
+    for tid, name, count, docs in summary_rows(result):
+        print(f"{tid:<28} {name:<16} {count:>9} {docs:>8}")
     return 0
 
 
 def _train(args) -> int:
-    from tqdm import tqdm
-
     from classifier.training.pipeline import retrain
 
-    steps = tqdm(total=5, desc="train", disable=None, file=sys.stderr)
+    steps = _progress(total=5, desc="train")
 
     def progress(message: str) -> None:
         steps.set_postfix_str(message)
         steps.update(1)
         log.info("%s", message)
 
-    outcome = retrain(args.data or [settings.default_data()], args.taxonomy, args.models_dir,
+    outcome = retrain(args.data or settings.default_data(), args.taxonomy, args.models_dir,
                       progress=progress)
     steps.close()
     cv = outcome.cv
     print(f"model {outcome.metadata['version']} -> {outcome.artifact.path}")
-    print(f"leave-one-document-out macro-F1: model {cv.model.macro_f1:.3f}, "
+    print(f"cross-validation by article, union articles' macro-F1: model {cv.model.macro_f1:.3f}, "
           f"keyword baseline {cv.baseline.macro_f1:.3f}")
     print(f"report: {outcome.artifact.path / 'report.md'}")
     return 0
@@ -74,16 +88,17 @@ def _evaluate(args) -> int:
 
     model = load_model(args.model)
     version = load_taxonomy(args.taxonomy).version if args.taxonomy else None
-    model_figures, baseline_figures, stale = evaluate_file(model, args.data, version)
+    found = evaluate_file(model, args.data, version)
     if args.json:
         print(json.dumps({"model_version": model.version, "data": str(args.data),
-                          "stale_taxonomy": stale, "model": model_figures.to_dict(),
-                          "baseline": baseline_figures.to_dict()}, ensure_ascii=False, indent=2))
+                          **found.to_dict()}, ensure_ascii=False, indent=2))
     else:
         print(f"model {model.version} on {args.data}")
-        print(figures_table(model_figures, baseline_figures))
-    if stale:
-        print(f"warning: {stale}", file=sys.stderr)
+        print(figures_table(found.model, found.baseline))
+        if found.general_tagged is not None:
+            print(f"general-news paragraphs given a theme: {found.general_tagged:.1%}")
+    if found.stale:
+        print(f"warning: {found.stale}", file=sys.stderr)
     return 0
 
 
@@ -94,37 +109,37 @@ def _serve(args) -> int:
 
 
 def _tag(args) -> int:
-    from tqdm import tqdm
-
     from classifier.batch.job import Job, run
     from classifier.batch.records import Fields, read_records
 
     model_dir = (args.model or settings.default_model_dir()).resolve()
     job = Job(str(model_dir), args.format, args.explain, args.min_score)
     records = read_records(args.inputs, Fields(args.id_field, args.text_field), args.input_format)
-    tqdm.monitor_interval = 0  # no monitor thread: --jobs forks workers while the bar is shown
-    with tqdm(desc="tag", unit=" records", disable=None, file=sys.stderr) as bar:
+    with _progress(desc="tag", unit=" records") as bar:
         summary = run(records, job, args.output, resume=args.resume, strict=args.strict,
                       jobs=args.jobs, dask=args.dask, batch_size=args.batch_size,
-                      progress=bar.update)
+                      progress=bar.update, inputs=args.inputs)
     print(summary, file=sys.stderr)
-    return 0
+    return RECORD_ERRORS_STATUS if summary.errors else 0
 
 
 def _add_tag(commands) -> None:
     tag = commands.add_parser("tag", help="tag articles in files, directories or stdin",
                               description="One output record per input record, in input "
-                              "order; unreadable records become records with an 'error'.")
+                              "order; unreadable records become records with an 'error', and "
+                              f"the exit status is then {RECORD_ERRORS_STATUS} (1 for an error "
+                              "that stops the run, 0 when every record was tagged).")
     tag.add_argument("inputs", nargs="+", metavar="INPUT", help="a .jsonl, .csv or .txt file "
                      "(other names are text), a directory (its *.jsonl, *.csv and *.txt), "
                      "or - for stdin (JSONL unless --input-format)")
     tag.add_argument("-o", "--output", type=Path, help="output file (default: stdout); written "
                      "to OUTPUT.part and renamed to OUTPUT when complete, so a run that stops "
-                     "early leaves OUTPUT as it was and OUTPUT.part for --resume")
+                     "early leaves OUTPUT as it was and OUTPUT.part for --resume; a directory, "
+                     "FIFO, symbolic link or input file is refused before any work")
     tag.add_argument("--resume", action="store_true", help="continue an earlier run on the "
                      "same input: copy the records of OUTPUT.part (left by a run that stopped) "
-                     "or else of OUTPUT while they match the input record by record (same id, "
-                     "model and --explain), then tag from the first that differs; the result "
+                     "or else of OUTPUT while they match the input record by record (same id and "
+                     "text, model and --explain), then tag from the first that differs; the result "
                      "is the complete output in input order, renamed to OUTPUT when complete")
     tag.add_argument("--format", choices=("jsonl", "csv"), default="jsonl",
                      help="csv: a row per article, a score column per theme")
@@ -211,11 +226,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextmanager
+def _logging_to_stderr(level: str):
+    """Log to this command's stderr while it runs; the process's logging is then as it was,
+    for a caller that runs ``main`` again (tests do, in one process)."""
+    root = logging.getLogger()
+    previous = root.level
+    root.setLevel(level.upper())
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+        root.setLevel(previous)
+
+
 def main(argv=None) -> int:
+    """Run one command; returns its exit status (argparse exits with 2 on a usage error)."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    quiet_jieba()
+    with _logging_to_stderr(args.log_level):
+        quiet_jieba()
+        return _run(args)
+
+
+def _run(args) -> int:
     try:
         return args.func(args)
     except TaggerError as exc:

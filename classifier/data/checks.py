@@ -6,10 +6,18 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import scipy.sparse as sp
+
 from classifier.data.exchange import Example, read_examples
 from classifier.data.taxonomy import Taxonomy
 from classifier.errors import Problem
 from classifier.model.text import numbered_paragraphs
+
+SHINGLE = 3
+# Shorter lines (bylines, dates, headings) repeat across any newspaper's articles.
+NEAR_DUPLICATE_MIN_CHARS = 15
+NEAR_DUPLICATE_JACCARD = 0.6
 
 
 @dataclass
@@ -71,9 +79,42 @@ def _seed_problems(examples: list[Example], seeds_dir: Path) -> list[Problem]:
         if name in labelled_docs and not seen[(name, para)]:
             problems.append(Problem(str(seeds[name]), line, f"paragraph {para} missing "
                                     "from the labelled data"))
-    for name in sorted(set(seeds) - labelled_docs):
-        problems.append(Problem(str(seeds[name]), None, "seed has no labelled paragraphs"))
+    if labelled_docs:  # files of other articles need not carry the seeds
+        for name in sorted(set(seeds) - labelled_docs):
+            problems.append(Problem(str(seeds[name]), None, "seed has no labelled paragraphs"))
     return problems
+
+
+def _shingles(text: str) -> set[str]:
+    return {text[i:i + SHINGLE] for i in range(len(text) - SHINGLE + 1)}
+
+
+def _near_duplicate_problems(examples: list[Example]) -> list[Problem]:
+    """Paragraphs of different articles sharing most of their character 3-grams: a corpus
+    grown from templates teaches the model the template. The seeds are real pages, whose
+    site furniture repeats, and are exempt among themselves."""
+    long = [ex for ex in examples if len(ex.text.strip()) >= NEAR_DUPLICATE_MIN_CHARS]
+    index: dict[str, int] = {}
+    rows, cols = [], []
+    for row, ex in enumerate(long):
+        for gram in _shingles(ex.text.strip()):
+            rows.append(row)
+            cols.append(index.setdefault(gram, len(index)))
+    if not rows:
+        return []
+    X = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(long), len(index)))
+    sizes = np.asarray(X.sum(axis=1)).ravel()
+    shared = sp.triu(X @ X.T, k=1).tocoo()
+    jaccard = shared.data / (sizes[shared.row] + sizes[shared.col] - shared.data)
+    problems = []
+    for i, j, value in zip(shared.row, shared.col, jaccard, strict=True):
+        first, second = long[i], long[j]
+        real = first.fields.get("source") == second.fields.get("source") == "seed"
+        if value >= NEAR_DUPLICATE_JACCARD and first.group != second.group and not real:
+            problems.append(Problem(second.source, second.line, "near-duplicate of "
+                                    f"{first.source}:{first.line} in another article "
+                                    f"({value:.0%} of character 3-grams shared)"))
+    return sorted(problems, key=lambda p: (p.path, p.line or 0))
 
 
 def check_data(files, taxonomy: Taxonomy, seeds_dir: Path | None) -> CheckResult:
@@ -84,12 +125,25 @@ def check_data(files, taxonomy: Taxonomy, seeds_dir: Path | None) -> CheckResult
         examples += found_examples
         problems += found
     problems += _duplicate_problems(examples)
+    problems += _near_duplicate_problems(examples)
     if seeds_dir is not None:
         problems += _seed_problems(examples, Path(seeds_dir))
     return CheckResult(problems, examples, taxonomy)
 
 
-def summary_rows(result: CheckResult) -> list[tuple[str, str, int]]:
-    """Rows of the clean-run summary: (theme id, Chinese name, positives)."""
+def summary_rows(result: CheckResult) -> list[tuple[str, str, int, int]]:
+    """Rows of the clean-run summary: (theme id, Chinese name, positives, their articles)."""
     positives = result.positives()
-    return [(t.id, t.name_zh, positives[t.id]) for t in result.taxonomy.themes]
+    articles: dict[str, set] = {t: set() for t in result.taxonomy.ids}
+    for ex in result.examples:
+        for label in ex.labels:
+            articles[label].add(ex.group)
+    return [(t.id, t.name_zh, positives[t.id], len(articles[t.id]))
+            for t in result.taxonomy.themes]
+
+
+def article_counts(result: CheckResult) -> dict[str, int]:
+    """Articles by kind: union, general, and unknown (no ``kind`` given)."""
+    kinds = {ex.group: ex.kind or "unknown" for ex in result.examples}
+    return {kind: sum(1 for k in kinds.values() if k == kind)
+            for kind in ("union", "general", "unknown")}

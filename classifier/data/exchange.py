@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from classifier import settings
+from classifier.data.schema import KINDS, labelled_problems
 from classifier.data.taxonomy import Taxonomy
 from classifier.errors import DataError, Problem
 
@@ -22,35 +24,23 @@ class Example:
 
     @property
     def group(self) -> str:
-        """The document an example belongs to, so that no document straddles a CV split."""
-        return str(self.fields.get("doc") or self.fields.get("source") or self.source)
+        """The article an example belongs to (its ``doc``), or the record itself when it is
+        a text of its own; no article straddles a cross-validation split."""
+        return str(self.fields.get("doc") or f"{self.source}:{self.line}")
 
-
-def _record_problems(record, known: set[str], where: tuple[str, int]) -> list[Problem]:
-    path, line = where
-    if not isinstance(record, dict):
-        return [Problem(path, line, "record is not a JSON object")]
-    problems = []
-    if not isinstance(record.get("text"), str) or not record["text"].strip():
-        problems.append(Problem(path, line, "field 'text' missing or not a non-empty string"))
-    labels = record.get("labels")
-    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
-        problems.append(Problem(path, line, "field 'labels' missing or not a list of strings"))
-    else:
-        for label in labels:
-            if label not in known:
-                problems.append(Problem(path, line, f"unknown theme id {label!r} in 'labels'"))
-        if len(set(labels)) != len(labels):
-            problems.append(Problem(path, line, "field 'labels' repeats a theme id"))
-    if "id" in record and not isinstance(record["id"], str | int):
-        problems.append(Problem(path, line, "field 'id' is not a string"))
-    return problems
+    @property
+    def kind(self) -> str:
+        """Its article's ``kind``: "union" (reports union work), "general", or "" unknown."""
+        kind = self.fields.get("kind")
+        return kind if kind in KINDS else ""
 
 
 def read_examples(path: str | Path, taxonomy: Taxonomy) -> tuple[list[Example], list[Problem]]:
     """Parse one exchange-format file; returns the good examples and every problem found."""
     path = str(path)
     known = set(taxonomy.ids) | set(taxonomy.renames)
+    # Corrections from the service are labelled data too, and have its cap on a text.
+    max_chars = settings.get("MAX_TEXT_CHARS")
     examples, problems = [], []
     try:
         handle = open(path, encoding="utf-8")
@@ -66,7 +56,8 @@ def read_examples(path: str | Path, taxonomy: Taxonomy) -> tuple[list[Example], 
                 except json.JSONDecodeError as exc:
                     problems.append(Problem(path, number, f"invalid JSON: {exc.msg}"))
                     continue
-                found = _record_problems(record, known, (path, number))
+                found = [Problem(path, number, str(p))
+                         for p in labelled_problems(record, known, max_chars)]
                 problems += found
                 if not found:
                     labels = tuple(taxonomy.map_labels(record["labels"]))
@@ -84,7 +75,7 @@ def load_examples(paths, taxonomy: Taxonomy) -> list[Example]:
         examples, found = read_examples(path, taxonomy)
         problems += found
         for example in examples:
-            latest.pop(example.text.strip(), None)
+            # Replaced in place: an article's paragraphs stay together and in order.
             latest[example.text.strip()] = example
     if problems:
         raise DataError(problems)

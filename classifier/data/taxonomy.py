@@ -34,6 +34,8 @@ class Taxonomy:
     version: str
     themes: tuple[Theme, ...]
     domain_terms: tuple[str, ...] = ()
+    # Terms that name a union body or a union-run place: the evidence that work is union work.
+    union_bodies: tuple[str, ...] = ()
     # Old theme id -> new id (a rename) or "" (a retired theme); applied to old labels.
     renames: dict[str, str] = field(default_factory=dict)
 
@@ -49,7 +51,8 @@ class Taxonomy:
 
     def dictionary_terms(self) -> list[str]:
         """Words the segmenter must keep whole: every keyword and domain term."""
-        terms = {kw for t in self.themes for kw in t.keywords} | set(self.domain_terms)
+        terms = ({kw for t in self.themes for kw in t.keywords} | set(self.domain_terms)
+                 | set(self.union_bodies))
         return sorted(terms)
 
     def map_labels(self, labels: list[str]) -> list[str]:
@@ -59,13 +62,14 @@ class Taxonomy:
 
     def to_dict(self) -> dict:
         return {"version": self.version, "themes": [t.to_dict() for t in self.themes],
-                "domain_terms": list(self.domain_terms), "renames": dict(self.renames)}
+                "domain_terms": list(self.domain_terms), "union_bodies": list(self.union_bodies),
+                "renames": dict(self.renames)}
 
     @classmethod
     def from_dict(cls, data: dict) -> Taxonomy:
         themes = tuple(Theme(**{**t, "keywords": tuple(t["keywords"])}) for t in data["themes"])
         return cls(str(data["version"]), themes, tuple(data.get("domain_terms", ())),
-                   dict(data.get("renames", {})))
+                   tuple(data.get("union_bodies", ())), dict(data.get("renames", {})))
 
 
 def _line_of(text: str, needle: str) -> int | None:
@@ -122,4 +126,5 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
         raise DataError(problems)
     return Taxonomy.from_dict({"version": data.get("version", "1"), "themes": [
         {k: t[k] for k in _REQUIRED} for t in raw_themes],
-        "domain_terms": data.get("domain_terms", []), "renames": renames})
+        "domain_terms": data.get("domain_terms", []),
+        "union_bodies": data.get("union_bodies", []), "renames": renames})

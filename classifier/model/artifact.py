@@ -1,13 +1,13 @@
-"""Model artifacts: a directory with the estimator, its metadata and a checksum manifest."""
+"""Model artifacts: a directory of numpy arrays, metadata, reports and a checksum manifest."""
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,14 +15,12 @@ import numpy as np
 
 from classifier.errors import ArtifactError
 
-MODEL_FILE = "model.skops"
+ARRAYS_FILE = "model.npz"
 METADATA_FILE = "metadata.json"
 MANIFEST_FILE = "MANIFEST.sha256"
-# Everything an estimator may hold beyond what skops trusts by default: nothing of ours.
-TRUSTED_TYPES = ("scipy.sparse._csr.csr_matrix",)
-VECTORIZERS = ("word", "char", "keywords")
+FORMAT = 2
 # Libraries whose version must match between training and loading (major.minor).
-PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy")
+PINNED_LIBRARIES = ("numpy", "scipy")
 
 
 def sha256(path: Path) -> str:
@@ -36,46 +34,26 @@ def sha256(path: Path) -> str:
 def library_versions() -> dict[str, str]:
     from importlib.metadata import version
 
-    return {name: version(name) for name in (*PINNED_LIBRARIES, "skops", "jieba")}
+    return {name: version(name) for name in (*PINNED_LIBRARIES, "scikit-learn", "jieba")}
 
 
 def _minor(version: str) -> str:
-    return ".".join(version.split(".")[:2])
-
-
-def _pack(estimator: dict) -> dict:
-    """Vocabularies as arrays: skops stores a dict entry by entry, which loads ten times slower."""
-    packed = dict(estimator)
-    for name in VECTORIZERS:
-        vectorizer = copy.copy(estimator[name])
-        vocabulary = vectorizer.__dict__.pop("vocabulary_", None)
-        if vocabulary is not None:
-            terms = np.empty(len(vocabulary), dtype=object)
-            for term, index in vocabulary.items():
-                terms[index] = term
-            packed[f"{name}_terms"] = terms.astype(str)
-        packed[name] = vectorizer
-    return packed
-
-
-def _unpack(packed: dict) -> dict:
-    estimator = dict(packed)
-    for name in VECTORIZERS:
-        terms = estimator.pop(f"{name}_terms", None)
-        if terms is not None:
-            estimator[name].vocabulary_ = {str(t): i for i, t in enumerate(terms)}
-    return estimator
+    return ".".join(str(version).split(".")[:2])
 
 
 @dataclass(frozen=True)
 class Artifact:
-    """A model directory on disk with named paths."""
+    """A model directory on disk with named paths.
+
+    ``model.npz`` holds plain numpy arrays only and is read with pickling off, so loading
+    trusts no code from the file; ``MANIFEST.sha256`` lists every other file of the directory.
+    """
 
     path: Path
 
     @property
-    def model(self) -> Path:
-        return self.path / MODEL_FILE
+    def arrays(self) -> Path:
+        return self.path / ARRAYS_FILE
 
     @property
     def metadata(self) -> Path:
@@ -85,64 +63,111 @@ class Artifact:
     def manifest(self) -> Path:
         return self.path / MANIFEST_FILE
 
-    def save(self, estimator: dict, metadata: dict) -> Artifact:
-        import skops.io as sio  # imports all of scikit-learn: only when an artifact is written
-
+    def write(self, arrays: dict[str, np.ndarray], metadata: dict) -> Artifact:
         self.path.mkdir(parents=True, exist_ok=True)
-        sio.dump(_pack(estimator), self.model)
-        self.metadata.write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n",
-                                 encoding="utf-8")
-        lines = [f"{sha256(p)}  {p.name}\n" for p in (self.model, self.metadata)]
-        self.manifest.write_text("".join(lines), encoding="utf-8")
+        np.savez_compressed(self.arrays, **arrays)
+        self.metadata.write_text(json.dumps({**metadata, "format": FORMAT}, ensure_ascii=False,
+                                            indent=2) + "\n", encoding="utf-8")
         return self
 
+    def seal(self) -> Artifact:
+        """Write the manifest over every file now in the directory."""
+        files = sorted(p for p in self.path.iterdir() if p.name != MANIFEST_FILE)
+        self.manifest.write_text("".join(f"{sha256(p)}  {p.name}\n" for p in files),
+                                 encoding="utf-8")
+        return self
+
+    def _fail(self, reason: str) -> ArtifactError:
+        return ArtifactError(self.path, reason)
+
+    def _manifest(self) -> dict[str, str]:
+        try:
+            lines = self.manifest.read_text(encoding="utf-8").splitlines()
+        except UnicodeDecodeError as exc:
+            raise self._fail(f"{MANIFEST_FILE} is not UTF-8 text") from exc
+        entries = {}
+        for number, line in enumerate(lines, 1):
+            digest, sep, name = line.partition("  ")
+            if not sep or len(digest) != 64 or not name or "/" in name:
+                raise self._fail(f"{MANIFEST_FILE}:{number}: not '<sha256>  <file name>'")
+            entries[name] = digest
+        return entries
+
     def verify(self) -> dict:
-        """Checksums and library versions; returns the metadata when all is well."""
-        if not self.path.is_dir():
-            raise ArtifactError(self.path, "no such model directory; train one with `tagger train`")
-        if not self.manifest.is_file():
-            raise ArtifactError(self.path, f"not a model artifact: no {MANIFEST_FILE}")
-        for line in self.manifest.read_text(encoding="utf-8").splitlines():
-            expected, _, name = line.partition("  ")
-            target = self.path / name
-            if not target.is_file():
-                raise ArtifactError(self.path, f"{name} is missing")
-            if sha256(target) != expected:
-                raise ArtifactError(self.path, f"{name} does not match its checksum "
-                                    "(tampered with or truncated)")
-        metadata = json.loads(self.metadata.read_text(encoding="utf-8"))
+        """Checksums of exactly the directory's files, format and library versions; returns
+        the metadata when all is well."""
+        try:
+            if not self.path.is_dir():
+                raise self._fail("no such model directory; train one with `tagger train`")
+            if not self.manifest.is_file():
+                raise self._fail(f"not a model artifact: no {MANIFEST_FILE}")
+            entries = self._manifest()
+            present = {p.name for p in self.path.iterdir() if p.name != MANIFEST_FILE}
+        except OSError as exc:
+            raise self._fail(f"cannot read: {exc.strerror}") from exc
+        required = [name for name in (ARRAYS_FILE, METADATA_FILE) if name not in entries]
+        for name in required + sorted(present - entries.keys()):
+            raise self._fail(f"{name} is not listed in {MANIFEST_FILE}")
+        for name in sorted(entries.keys() - present):
+            raise self._fail(f"{name} is not in the directory")
+        for name, expected in entries.items():
+            if sha256(self.path / name) != expected:
+                raise self._fail(f"{name} does not match its checksum (tampered with or "
+                                 "truncated)")
+        return self._checked_metadata()
+
+    def _checked_metadata(self) -> dict:
+        try:
+            metadata = json.loads(self.metadata.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise self._fail(f"{METADATA_FILE} is not JSON: {exc}") from exc
+        if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
+            raise self._fail(f"{METADATA_FILE} is not of artifact format {FORMAT}; "
+                             "retrain with `tagger train`")
+        libraries = metadata.get("libraries")
+        if not isinstance(libraries, dict):
+            raise self._fail(f"{METADATA_FILE}: 'libraries' is not a mapping")
         installed = library_versions()
         for name in PINNED_LIBRARIES:
-            built = metadata.get("libraries", {}).get(name, "?")
+            built = libraries.get(name, "?")
             if _minor(built) != _minor(installed[name]):
-                raise ArtifactError(self.path, f"built with {name} {built}, but {name} "
-                                    f"{installed[name]} is installed; retrain with `tagger train`")
+                raise self._fail(f"built with {name} {built}, but {name} {installed[name]} is "
+                                 "installed; retrain with `tagger train`")
         return metadata
 
-    def load(self) -> tuple[dict, dict]:
-        """Verify, refuse untrusted types, then deserialise: (estimator, metadata)."""
-        import skops.io as sio  # imports all of scikit-learn: only when an artifact is read
-        from skops.io.exceptions import UntrustedTypesFoundException
-
+    def load(self) -> tuple[dict[str, np.ndarray], dict]:
+        """Verify, then read the arrays with pickling off: (arrays, metadata)."""
         metadata = self.verify()
         try:
-            return _unpack(sio.load(self.model, trusted=list(TRUSTED_TYPES))), metadata
-        except UntrustedTypesFoundException as exc:
-            raise ArtifactError(self.path, f"{MODEL_FILE} holds untrusted types: {exc}") from exc
+            with open(self.arrays, "rb") as handle, np.load(handle, allow_pickle=False) as stored:
+                return {name: stored[name] for name in stored.files}, metadata
+        except (OSError, ValueError, zipfile.BadZipFile) as exc:
+            raise self._fail(f"{ARRAYS_FILE} cannot be read: {exc}") from exc
 
 
-def publish(models_dir: Path, version: str, write) -> Artifact:
+def clean_staging(models_dir: Path) -> None:
+    """Remove what killed training runs left behind."""
+    for stale in models_dir.glob(".tmp-*"):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
+
+
+def publish(models_dir: Path, version: str, write, check) -> Artifact:
     """Write a new version beside the others and switch ``current`` to it only once it loads.
 
-    ``write(artifact)`` fills a temporary directory; an exception or a kill at any point
-    leaves ``current`` pointing at the previous version.
+    ``write(artifact)`` fills a temporary directory and ``check(artifact)`` loads it; an
+    exception or a kill at any point leaves ``current`` pointing at the previous version.
     """
     models_dir.mkdir(parents=True, exist_ok=True)
+    clean_staging(models_dir)
     staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=models_dir))
     staging.chmod(0o755)
     try:
         write(Artifact(staging))
-        Artifact(staging).load()
+        Artifact(staging).seal()
+        check(Artifact(staging))
         final = models_dir / version
         os.replace(staging, final)
     except BaseException:

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-from classifier.data.taxonomy import Taxonomy
-from classifier.model import vocabulary as lookup
 from classifier.model.segmentation import Segmenter
 from classifier.model.text import normalize
-
-_TOKENS = r"(?u)\S+"
+from classifier.model.vocabulary import (
+    CharVocabulary,
+    KeywordScanner,
+    WordVocabulary,
+    counts,
+    weigh,
+)
 
 
 @dataclass(frozen=True)
 class FeatureSettings:
-    """Feature choices, chosen by leave-one-document-out cross-validation (see the report)."""
+    """Feature choices, chosen by grouped cross-validation (see the report)."""
 
     char_ngrams: tuple[int, int] = (2, 3)
     # jieba dictionary words rarer than this are left out of the segmenter (faster loading).
@@ -39,7 +40,7 @@ class FeatureSettings:
 
 @dataclass
 class Prepared:
-    """Paragraphs after normalisation and segmentation: what every vectorizer reads."""
+    """Paragraphs after normalisation and segmentation: what every feature block reads."""
 
     normalized: list[str]
     segmented: list[str]
@@ -55,110 +56,88 @@ def prepare(texts, segmenter: Segmenter, segmented: list[str] | None = None) -> 
     return Prepared(normalized, list(segmented))
 
 
-def keyword_theme_matrix(taxonomy: Taxonomy) -> tuple[list[str], sp.csr_matrix]:
-    """Keyword vocabulary and its keyword-by-theme incidence matrix."""
-    vocabulary = sorted({kw for theme in taxonomy.themes for kw in theme.keywords})
+def keyword_theme_matrix(themes) -> tuple[list[str], sp.csr_matrix]:
+    """Keyword vocabulary and its keyword-by-theme incidence matrix, from taxonomy themes."""
+    vocabulary = sorted({kw for theme in themes for kw in theme.keywords})
     index = {kw: i for i, kw in enumerate(vocabulary)}
     rows, cols = [], []
-    for col, theme in enumerate(taxonomy.themes):
+    for col, theme in enumerate(themes):
         for kw in set(theme.keywords):
             rows.append(index[kw])
             cols.append(col)
-    data = np.ones(len(rows))
-    shape = (len(vocabulary), len(taxonomy.themes))
-    return vocabulary, sp.csr_matrix((data, (rows, cols)), shape=shape)
+    shape = (len(vocabulary), len(themes))
+    return vocabulary, sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
 
 
-def _trie_regex(node: dict) -> str:
-    branches = [re.escape(char) + _trie_regex(child) for char, child in sorted(node.items())
-                if char]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in node else body
+@dataclass
+class Counts:
+    """Term counts of the word and character blocks and keyword presence, per text."""
+
+    word: sp.csr_matrix
+    char: sp.csr_matrix
+    keywords: sp.csr_matrix
+
+    def summed(self, groups: sp.csr_matrix) -> Counts:
+        """Counts of groups of texts (``groups`` is groups x texts), such as articles."""
+        return Counts(groups @ self.word, groups @ self.char, groups @ self.keywords)
 
 
-def keyword_pattern(keywords) -> str:
-    """A regex matching any keyword, the longest where several start at the same character.
+class Features:
+    """The fitted feature blocks: word and character vocabularies with their idf, and the
+    taxonomy keywords with the themes each one counts for."""
 
-    Branches of a trie start with distinct characters, so matching never backtracks far:
-    one scan of the text instead of every character n-gram up to the longest keyword.
-    """
-    trie: dict = {}
-    for keyword in keywords:
-        node = trie
-        for char in keyword:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return f"(?=({_trie_regex(trie)}))"
+    ARRAYS = ("word_terms", "word_idf", "char_terms", "char_idf", "keywords", "keyword_themes")
 
+    def __init__(self, settings: FeatureSettings, word_terms, word_idf, char_terms, char_idf,
+                 keywords, keyword_themes: sp.csr_matrix):
+        self.settings = settings
+        self.word = WordVocabulary(word_terms)
+        self.char = CharVocabulary(char_terms, settings.char_ngrams)
+        self.word_idf = np.asarray(word_idf, dtype=np.float64)
+        self.char_idf = np.asarray(char_idf, dtype=np.float64)
+        self.keywords = np.asarray(keywords, dtype=str)
+        self.keyword_themes = sp.csr_matrix(keyword_themes)
+        self._scanner = KeywordScanner(self.keywords.tolist())
 
-def containment_matrix(vocabulary: list[str]) -> sp.csr_matrix:
-    """[i, j] = 1 when keyword j occurs inside keyword i (itself included).
+    @property
+    def n_features(self) -> int:
+        return len(self.word) + len(self.char) + self.keyword_themes.shape[1]
 
-    The keyword pattern finds the longest keyword at each position; this puts back the shorter
-    ones hidden in it (建会 in 建会率), so every keyword in the text counts, as in the rules.
-    """
-    rows, cols = [], []
-    for i, outer in enumerate(vocabulary):
-        for j, inner in enumerate(vocabulary):
-            if inner in outer:
-                rows.append(i)
-                cols.append(j)
-    shape = (len(vocabulary), len(vocabulary))
-    return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+    def keyword_presence(self, normalized: list[str]) -> sp.csr_matrix:
+        """Paragraph-by-keyword matrix, 1 where the keyword occurs anywhere in the paragraph."""
+        return self._scanner.presence(normalized)
 
+    def counts(self, prepared: Prepared) -> Counts:
+        """Raw counts of every block: they add up over an article's paragraphs."""
+        return Counts(counts(self.word, prepared.segmented), counts(self.char, prepared.normalized),
+                      self.keyword_presence(prepared.normalized))
 
-def build_vectorizers(settings: FeatureSettings, taxonomy: Taxonomy) -> dict:
-    """Unfitted feature parts: scikit-learn, numpy and scipy types only, so skops can trust them."""
-    vocabulary, incidence = keyword_theme_matrix(taxonomy)
-    return {
-        "word": TfidfVectorizer(token_pattern=_TOKENS, lowercase=False,
-                                sublinear_tf=settings.sublinear_tf, min_df=settings.min_df),
-        "char": TfidfVectorizer(analyzer="char", ngram_range=settings.char_ngrams,
-                                lowercase=False, sublinear_tf=settings.sublinear_tf,
-                                min_df=settings.min_df),
-        # Matched in the text like the keyword rules, not in jieba's tokens, so that a keyword
-        # inside a longer word still counts; one pass of a trie-shaped regular expression.
-        "keywords": CountVectorizer(token_pattern=keyword_pattern(vocabulary), lowercase=False,
-                                    binary=True, vocabulary=vocabulary),
-        "keyword_contains": containment_matrix(vocabulary),
-        "keyword_themes": incidence,
-    }
+    def weigh(self, found: Counts) -> sp.csr_matrix:
+        """The feature matrix of counts: TF-IDF blocks and log-scaled keyword counts per theme."""
+        sublinear = self.settings.sublinear_tf
+        word = weigh(found.word, self.word_idf, sublinear)
+        char = weigh(found.char, self.char_idf, sublinear)
+        keywords = sp.csr_matrix(found.keywords @ self.keyword_themes).log1p()
+        return sp.hstack([word, char, keywords * self.settings.keyword_weight], format="csr")
 
+    def transform(self, prepared: Prepared) -> sp.csr_matrix:
+        return self.weigh(self.counts(prepared))
 
-def keyword_presence(parts: dict, normalized) -> sp.csr_matrix:
-    """Paragraph-by-keyword matrix, 1 where the keyword occurs anywhere in the paragraph.
+    def names(self, theme_ids) -> np.ndarray:
+        """A readable name per column; keyword columns are named ``keywords:<theme id>``."""
+        return np.concatenate([self.word.terms.astype(object), self.char.terms.astype(object),
+                               np.array([f"keywords:{t}" for t in theme_ids], dtype=object)])
 
-    Equal to ``keywords.transform`` (longest keyword at each position) times the containment
-    matrix, the scikit-learn form the artifact keeps; found by a faster scan.
-    """
-    return lookup.keyword_scanner(tuple(parts["keywords"].vocabulary)).presence(normalized)
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        incidence = self.keyword_themes.tocoo()
+        return {"word_terms": self.word.terms, "word_idf": self.word_idf,
+                "char_terms": self.char.terms, "char_idf": self.char_idf,
+                "keywords": self.keywords,
+                "keyword_themes": np.stack([incidence.row, incidence.col]).astype(np.int64)}
 
-
-def _keyword_block(parts: dict, normalized, weight: float) -> sp.csr_matrix:
-    counts = keyword_presence(parts, normalized) @ parts["keyword_themes"]
-    return sp.csr_matrix(counts).log1p() * weight
-
-
-def fit_transform(parts: dict, prepared: Prepared, settings: FeatureSettings) -> sp.csr_matrix:
-    word = parts["word"].fit_transform(prepared.segmented)
-    char = parts["char"].fit_transform(prepared.normalized)
-    keywords = _keyword_block(parts, prepared.normalized, settings.keyword_weight)
-    return sp.hstack([word, char, keywords], format="csr")
-
-
-def transform(parts: dict, prepared: Prepared, settings: FeatureSettings) -> sp.csr_matrix:
-    word = lookup.tfidf(parts["word"], prepared.segmented)
-    char = lookup.tfidf(parts["char"], prepared.normalized)
-    keywords = _keyword_block(parts, prepared.normalized, settings.keyword_weight)
-    return sp.hstack([word, char, keywords], format="csr")
-
-
-def feature_names(parts: dict, taxonomy: Taxonomy) -> np.ndarray:
-    """A readable name per column; keyword columns are named ``keywords:<theme id>``."""
-    return np.concatenate([
-        parts["word"].get_feature_names_out(),
-        parts["char"].get_feature_names_out(),
-        np.array([f"keywords:{tid}" for tid in taxonomy.ids], dtype=object),
-    ])
+    @classmethod
+    def from_arrays(cls, arrays, settings: FeatureSettings, n_themes: int) -> Features:
+        rows, cols = arrays["keyword_themes"]
+        incidence = sp.csr_matrix((np.ones(len(rows)), (rows, cols)),
+                                  shape=(len(arrays["keywords"]), n_themes))
+        return cls(settings, *(arrays[name] for name in cls.ARRAYS[:-1]), incidence)

@@ -12,6 +12,8 @@ class ThemeScore:
     score: float
     # Indices of the paragraphs that carry the theme (article level only).
     paragraphs: tuple[int, ...] = ()
+    # One of the article's main themes, not only mentioned (article level only).
+    main: bool = False
 
 
 @dataclass(frozen=True)
@@ -33,11 +35,15 @@ class Result:
     def theme_ids(self) -> list[str]:
         return [t.id for t in self.themes]
 
+    @property
+    def main_theme_ids(self) -> list[str]:
+        return [t.id for t in self.themes if t.main]
+
     def to_dict(self) -> dict:
         data = asdict(self)
         for para in data["paragraphs"]:
             for theme in para["themes"]:
-                del theme["paragraphs"]
+                del theme["paragraphs"], theme["main"]
         for theme in data["themes"]:
             theme["paragraphs"] = list(theme["paragraphs"])
         return data
@@ -60,6 +66,8 @@ class Explanation:
     paragraph: int | None
     up: tuple[Term, ...] = field(default=())
     down: tuple[Term, ...] = field(default=())
+    # Log-odds the article context and the union bodies named add, beside the terms.
+    context: float = 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -1,88 +1,62 @@
-"""Vocabulary lookups: which terms of a fitted vectorizer occur in new text, found quickly.
+"""Vocabulary lookups: which terms of a fitted vocabulary occur in new text, found in C.
 
-scikit-learn's ``transform`` looks every term up in a ``try``/``except KeyError`` loop, and most
-character n-grams of a text it has not seen are out of vocabulary: each costs an exception.
-These functions give the same matrices (tests hold them equal) with the lookups done in C.
+The matrices equal scikit-learn's ``TfidfVectorizer.transform`` of the vectorizers they were
+fitted as (tests hold them equal), computed with numpy alone: tagging never imports
+scikit-learn, and no out-of-vocabulary n-gram costs a Python exception.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-import weakref
-from itertools import chain, repeat
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfTransformer
+
+_TOKENS = re.compile(r"(?u)\S+")
+_WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's character analyzer
 
 
-def counts(vectorizer, documents: list[str]) -> sp.csr_matrix:
-    """``CountVectorizer.transform`` of a fitted vectorizer: term counts, indices sorted."""
-    if _CharCodes.fits(vectorizer) and all(isinstance(doc, str) for doc in documents):
-        rows, columns = _char_codes(vectorizer).find(documents)
-    else:
-        rows, columns = _find_terms(vectorizer, documents)
-    matrix = _count_matrix(rows, columns, len(documents), len(vectorizer.vocabulary_))
-    if vectorizer.binary:
-        matrix.data[:] = 1
-    return matrix.astype(vectorizer.dtype, copy=False)
+class WordVocabulary:
+    """Space-separated tokens looked up in a term-to-column dict."""
+
+    def __init__(self, terms):
+        self.terms = np.asarray(terms, dtype=str)
+        self._index = {term: i for i, term in enumerate(self.terms.tolist())}
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def find(self, documents: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(document, column) of every in-vocabulary token, repeats included."""
+        lookup = self._index.get
+        columns = [[c for c in map(lookup, _TOKENS.findall(doc)) if c is not None]
+                   for doc in documents]
+        lengths = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
+        rows = np.repeat(np.arange(len(columns), dtype=np.int64), lengths)
+        flat = np.fromiter(chain.from_iterable(columns), dtype=np.int64, count=lengths.sum())
+        return rows, flat
 
 
-def tfidf(vectorizer, documents: list[str]) -> sp.csr_matrix:
-    """``TfidfVectorizer.transform`` of a fitted vectorizer: the same weighting of the counts."""
-    matrix = counts(vectorizer, documents)
-    weighting = TfidfTransformer(norm=vectorizer.norm, use_idf=vectorizer.use_idf,
-                                 smooth_idf=vectorizer.smooth_idf,
-                                 sublinear_tf=vectorizer.sublinear_tf)
-    if vectorizer.use_idf:
-        weighting.idf_ = vectorizer.idf_
-    else:
-        weighting.fit(matrix)  # nothing to learn without idf; marks it fitted
-    return sp.csr_matrix(weighting.transform(matrix, copy=False))
-
-
-def _find_terms(vectorizer, documents) -> tuple[np.ndarray, np.ndarray]:
-    """(document, column) of every in-vocabulary term the vectorizer's analyzer yields."""
-    analyze, lookup = vectorizer.build_analyzer(), vectorizer.vocabulary_.get
-    columns = [list(map(lookup, analyze(doc), repeat(-1))) for doc in documents]
-    lengths = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
-    rows = np.repeat(np.arange(len(columns), dtype=np.int64), lengths)
-    flat = np.fromiter(chain.from_iterable(columns), dtype=np.int64, count=lengths.sum())
-    known = flat >= 0
-    return rows[known], flat[known]
-
-
-def _count_matrix(rows, columns, n_rows: int, n_columns: int) -> sp.csr_matrix:
-    cells, counted = np.unique(rows * n_columns + columns, return_counts=True)
-    indptr = np.searchsorted(cells // n_columns, np.arange(n_rows + 1))
-    return sp.csr_matrix((counted.astype(np.float64), (cells % n_columns).astype(np.int32),
-                          indptr), shape=(n_rows, n_columns))
-
-
-class _CharCodes:
-    """A character n-gram vocabulary (n <= 3) as sorted integer codes.
+class CharVocabulary:
+    """Character n-grams (n <= 3) as sorted integer codes.
 
     An n-gram's code packs its code points (21 bits each) and a bit for its length, so the
     n-grams of a whole batch are made and looked up in numpy rather than one by one.
     """
 
-    _WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's character analyzer
-
-    @classmethod
-    def fits(cls, vectorizer) -> bool:
-        """Whether the vectorizer reads plain text into character n-grams of up to 3."""
-        return (vectorizer.analyzer == "char" and vectorizer.input == "content"
-                and vectorizer.ngram_range[1] <= 3 and not vectorizer.lowercase
-                and vectorizer.preprocessor is None and vectorizer.strip_accents is None
-                and vectorizer.vocabulary is None)
-
-    def __init__(self, vocabulary: dict[str, int], ngram_range: tuple[int, int]):
-        self.vocabulary, self.ngram_range = vocabulary, ngram_range
-        codes = np.array([self._code(term) for term in vocabulary], dtype=np.uint64)
+    def __init__(self, terms, ngram_range: tuple[int, int]):
+        if ngram_range[1] > 3:
+            raise ValueError(f"character n-grams up to 3, not {ngram_range[1]}")
+        self.terms = np.asarray(terms, dtype=str)
+        self.ngram_range = tuple(ngram_range)
+        codes = np.array([self._code(term) for term in self.terms.tolist()], dtype=np.uint64)
         order = np.argsort(codes)
         self._codes = codes[order]
-        self._columns = np.fromiter(vocabulary.values(), dtype=np.int64)[order]
+        self._columns = order.astype(np.int64)
+
+    def __len__(self) -> int:
+        return len(self.terms)
 
     @staticmethod
     def _code(term: str) -> int:
@@ -91,11 +65,11 @@ class _CharCodes:
             code = (code << 21) | ord(char)
         return code | (1 << (60 + len(term)))
 
-    def find(self, documents) -> tuple[np.ndarray, np.ndarray]:
-        texts = [self._WHITE_SPACES.sub(" ", doc) for doc in documents]
+    def find(self, documents: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(document, column) of every in-vocabulary n-gram, repeats included."""
+        texts = [_WHITE_SPACES.sub(" ", doc) for doc in documents]
         points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"),
-                               dtype=np.uint32)
-        points = points.astype(np.uint64)
+                               dtype=np.uint32).astype(np.uint64)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
         rows, columns = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
@@ -114,17 +88,37 @@ class _CharCodes:
         return np.concatenate(rows), np.concatenate(columns)
 
 
-_CHAR_CODES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+def counts(vocabulary, documents: list[str]) -> sp.csr_matrix:
+    """Term counts per document (rows) and vocabulary column, indices sorted."""
+    rows, columns = vocabulary.find(documents)
+    n_columns = len(vocabulary)
+    cells, counted = np.unique(rows * n_columns + columns, return_counts=True)
+    indptr = np.searchsorted(cells // n_columns, np.arange(len(documents) + 1))
+    return sp.csr_matrix((counted.astype(np.float64), (cells % n_columns).astype(np.int32),
+                          indptr), shape=(len(documents), n_columns))
 
 
-def _char_codes(vectorizer) -> _CharCodes:
-    """The codes of a vectorizer's vocabulary, made once (again if it is refitted)."""
-    codes = _CHAR_CODES.get(vectorizer)
-    if (codes is None or codes.vocabulary is not vectorizer.vocabulary_
-            or codes.ngram_range != tuple(vectorizer.ngram_range)):
-        codes = _CharCodes(vectorizer.vocabulary_, tuple(vectorizer.ngram_range))
-        _CHAR_CODES[vectorizer] = codes
-    return codes
+def tfidf(vocabulary, idf: np.ndarray, documents: list[str], sublinear_tf: bool) -> sp.csr_matrix:
+    """TF-IDF rows of unit length of the documents' terms."""
+    return weigh(counts(vocabulary, documents), idf, sublinear_tf)
+
+
+def weigh(matrix: sp.csr_matrix, idf: np.ndarray, sublinear_tf: bool) -> sp.csr_matrix:
+    """TF-IDF rows of unit length from term counts, in scikit-learn's order of operations, so
+    the numbers are the same to the last bit."""
+    matrix = sp.csr_matrix(matrix, dtype=np.float64, copy=True)
+    matrix.sort_indices()
+    if sublinear_tf:
+        np.log(matrix.data, matrix.data)
+        matrix.data += 1.0
+    matrix.data *= idf[matrix.indices]
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    # bincount adds in order, as scikit-learn's row-normalising loop does.
+    norms = np.sqrt(np.bincount(rows, weights=matrix.data * matrix.data,
+                                minlength=matrix.shape[0]))
+    norms[norms == 0.0] = 1.0
+    matrix.data /= norms[rows]
+    return matrix
 
 
 class KeywordScanner:
@@ -160,9 +154,3 @@ class KeywordScanner:
         columns = np.fromiter(chain.from_iterable(found), dtype=np.int32, count=indptr[-1])
         return sp.csr_matrix((np.ones(len(columns)), columns, indptr),
                              shape=(len(texts), len(self.index)))
-
-
-@functools.lru_cache(maxsize=16)
-def keyword_scanner(keywords: tuple[str, ...]) -> KeywordScanner:
-    """The scanner of a keyword vocabulary, built once per process."""
-    return KeywordScanner(keywords)

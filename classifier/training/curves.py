@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.model_selection import LeaveOneGroupOut
 
 from classifier.data.taxonomy import Taxonomy
+from classifier.training.crossval import article_folds
 from classifier.training.evaluation import figures
-from classifier.training.fitting import Corpus, TrainSettings, predict_scores, train
+from classifier.training.fitting import Corpus, TrainSettings, fit_linear, with_keywords
+from classifier.training.thresholds import tune_thresholds
 
-FRACTIONS = (0.25, 0.5, 0.75)
+FRACTIONS = (0.25, 0.5, 0.75, 1.0)
 
 
 def _subsample(index: np.ndarray, fraction: float, rng: np.random.Generator) -> np.ndarray:
@@ -18,24 +19,29 @@ def _subsample(index: np.ndarray, fraction: float, rng: np.random.Generator) -> 
 
 
 def learning_curve(corpus: Corpus, taxonomy: Taxonomy, settings: TrainSettings, segmenter,
-                   full_macro_f1: float, seed: int = 0) -> list[tuple[float, int, float]]:
-    """(fraction, mean training paragraphs, LODO macro-F1) with each fold's training data cut."""
+                   seed: int = 0) -> list[tuple[float, int, float]]:
+    """(fraction, mean training paragraphs, macro-F1 of the paragraph model) with each fold's
+    training paragraphs cut to a share; thresholds from the other folds' scores."""
+    folds = list(article_folds(corpus.groups, settings.folds))
+    union = corpus.kinds != "general"
     points = []
     for fraction in FRACTIONS:
         rng = np.random.default_rng(seed)
-        predictions = np.zeros(corpus.Y.shape, dtype=np.int8)
-        sizes = []
-        for train_idx, test_idx in LeaveOneGroupOut().split(corpus.Y, groups=corpus.groups):
+        scores, sizes = np.zeros(corpus.Y.shape), []
+        for train_idx, test_idx in folds:
             kept = _subsample(train_idx, fraction, rng)
             sizes.append(len(kept))
-            trained = train(corpus.subset(kept), taxonomy, settings, segmenter)
-            scores = predict_scores(trained.estimator, corpus.subset(test_idx).prepared, settings)
-            predictions[test_idx] = scores >= trained.thresholds
-        macro = figures(corpus.Y, predictions, taxonomy.ids).macro_f1
+            linear = fit_linear(with_keywords(corpus.subset(kept), taxonomy, segmenter,
+                                              settings), taxonomy, settings)
+            scores[test_idx] = linear.scores(corpus.subset(test_idx).prepared)
+        predicted = np.zeros(corpus.Y.shape, dtype=bool)
+        for train_idx, test_idx in folds:
+            thresholds = tune_thresholds(corpus.Y[train_idx], scores[train_idx],
+                                         settings.threshold_pooling)
+            predicted[test_idx] = scores[test_idx] >= thresholds
+        macro = figures(corpus.Y[union], predicted[union], taxonomy.ids).macro_f1
         points.append((fraction, int(np.mean(sizes)), macro))
-    full = int(np.mean([len(t) for t, _ in LeaveOneGroupOut().split(corpus.Y,
-                                                                     groups=corpus.groups)]))
-    return [*points, (1.0, full, full_macro_f1)]
+    return points
 
 
 def reliability(Y: np.ndarray, scores: np.ndarray, bins: int = 10) -> list[tuple]:

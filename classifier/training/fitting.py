@@ -5,13 +5,19 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import LeaveOneGroupOut
 
 from classifier.data.taxonomy import Taxonomy
-from classifier.model import features
-from classifier.model.features import FeatureSettings, Prepared
-from classifier.training.thresholds import tune_thresholds
+from classifier.model.features import (
+    Features,
+    FeatureSettings,
+    Prepared,
+    keyword_theme_matrix,
+    prepare,
+)
+from classifier.model.linear import LinearModel
 
 TAXONOMY_GROUP = "<taxonomy>"
 
@@ -28,6 +34,13 @@ class TrainSettings:
     keyword_example_weight: float = 1.0
     # Share of the all-themes pooled threshold in each theme's threshold (0: per theme only).
     threshold_pooling: float = 0.5
+    # Articles are split into this many cross-validation folds (fewer when there are fewer).
+    folds: int = 5
+    # Inverse regularisation of the union-work gate and of the heads that weigh the context.
+    gate_C: float = 1.0
+    head_C: float = 100.0
+    # Weight of single paragraphs beside whole articles when the gate learns union work.
+    gate_paragraph_weight: float = 0.3
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -39,12 +52,14 @@ class TrainSettings:
 
 @dataclass
 class Corpus:
-    """Prepared paragraphs with their label matrix, groups and sample weights."""
+    """Prepared paragraphs in article order, with their labels, articles (groups), sample
+    weights and the kind of their article: "union", "general", or "" when unknown."""
 
     prepared: Prepared
     Y: np.ndarray
     groups: np.ndarray
     weights: np.ndarray
+    kinds: np.ndarray
 
     def __len__(self) -> int:
         return len(self.groups)
@@ -53,13 +68,20 @@ class Corpus:
         index = np.asarray(index)
         return Corpus(Prepared([self.prepared.normalized[i] for i in index],
                                [self.prepared.segmented[i] for i in index]),
-                      self.Y[index], self.groups[index], self.weights[index])
+                      self.Y[index], self.groups[index], self.weights[index], self.kinds[index])
 
     def concat(self, other: Corpus) -> Corpus:
         return Corpus(Prepared(self.prepared.normalized + other.prepared.normalized,
                                self.prepared.segmented + other.prepared.segmented),
                       np.vstack([self.Y, other.Y]), np.concatenate([self.groups, other.groups]),
-                      np.concatenate([self.weights, other.weights]))
+                      np.concatenate([self.weights, other.weights]),
+                      np.concatenate([self.kinds, other.kinds]))
+
+    def articles(self) -> tuple[np.ndarray, int]:
+        """Each paragraph's article index (in order of first appearance) and their number."""
+        _, first, index = np.unique(self.groups, return_index=True, return_inverse=True)
+        order = np.argsort(np.argsort(first))
+        return order[index], len(first)
 
 
 def label_matrix(labels, taxonomy: Taxonomy) -> np.ndarray:
@@ -71,10 +93,13 @@ def label_matrix(labels, taxonomy: Taxonomy) -> np.ndarray:
     return Y
 
 
-def make_corpus(texts, labels, groups, taxonomy: Taxonomy, segmenter, weight=1.0) -> Corpus:
-    prepared = features.prepare(texts, segmenter)
+def make_corpus(texts, labels, groups, taxonomy: Taxonomy, segmenter, weight=1.0,
+                kinds=None) -> Corpus:
+    prepared = prepare(texts, segmenter)
+    kinds = np.full(len(texts), "", dtype=object) if kinds is None else np.asarray(kinds,
+                                                                                   dtype=object)
     return Corpus(prepared, label_matrix(labels, taxonomy), np.asarray(groups, dtype=object),
-                  np.full(len(prepared.normalized), float(weight)))
+                  np.full(len(prepared.normalized), float(weight)), kinds)
 
 
 def keyword_corpus(taxonomy: Taxonomy, segmenter, weight: float) -> Corpus:
@@ -87,10 +112,33 @@ def keyword_corpus(taxonomy: Taxonomy, segmenter, weight: float) -> Corpus:
     return make_corpus(texts, labels, [TAXONOMY_GROUP] * len(texts), taxonomy, segmenter, weight)
 
 
-def fit_estimator(corpus: Corpus, taxonomy: Taxonomy, settings: TrainSettings) -> dict:
-    """Vectorizers and one stacked coefficient matrix, so scoring is one sparse product."""
-    parts = features.build_vectorizers(settings.features, taxonomy)
-    X = features.fit_transform(parts, corpus.prepared, settings.features)
+def vectorizers(settings: FeatureSettings) -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    """The word and character vectorizers whose fitted vocabularies and idf the model keeps."""
+    word = TfidfVectorizer(token_pattern=r"(?u)\S+", lowercase=False,
+                           sublinear_tf=settings.sublinear_tf, min_df=settings.min_df)
+    char = TfidfVectorizer(analyzer="char", ngram_range=settings.char_ngrams, lowercase=False,
+                           sublinear_tf=settings.sublinear_tf, min_df=settings.min_df)
+    return word, char
+
+
+def fit_features(prepared: Prepared, taxonomy: Taxonomy,
+                 settings: FeatureSettings) -> tuple[Features, sp.csr_matrix]:
+    """Vocabularies and idf fitted by scikit-learn, kept as plain arrays, and the training
+    matrix they give."""
+    word, char = vectorizers(settings)
+    X_word = word.fit_transform(prepared.segmented)
+    X_char = char.fit_transform(prepared.normalized)
+    keywords, incidence = keyword_theme_matrix(taxonomy.themes)
+    fitted = Features(settings, word.get_feature_names_out(), word.idf_,
+                      char.get_feature_names_out(), char.idf_, keywords, incidence)
+    counts = fitted.keyword_presence(prepared.normalized) @ incidence
+    X_keywords = sp.csr_matrix(counts).log1p() * settings.keyword_weight
+    return fitted, sp.hstack([X_word, X_char, X_keywords], format="csr")
+
+
+def fit_linear(corpus: Corpus, taxonomy: Taxonomy, settings: TrainSettings) -> LinearModel:
+    """Features and one stacked coefficient matrix, so scoring is one sparse product."""
+    fitted, X = fit_features(corpus.prepared, taxonomy, settings.features)
     coef = np.zeros((X.shape[1], corpus.Y.shape[1]))
     intercept = np.zeros(corpus.Y.shape[1])
     for j in range(corpus.Y.shape[1]):
@@ -105,55 +153,10 @@ def fit_estimator(corpus: Corpus, taxonomy: Taxonomy, settings: TrainSettings) -
         clf.fit(X, y, sample_weight=corpus.weights)
         coef[:, j] = clf.coef_[0]
         intercept[j] = clf.intercept_[0]
-    return {**parts, "coef": coef, "intercept": intercept}
-
-
-def scores_of(estimator: dict, X) -> np.ndarray:
-    """Probability-like score per row of a feature matrix and theme: one stacked product."""
-    return 1.0 / (1.0 + np.exp(-(X @ estimator["coef"] + estimator["intercept"])))
-
-
-def predict_scores(estimator: dict, prepared: Prepared, settings: TrainSettings) -> np.ndarray:
-    """Probability-like score per paragraph and theme."""
-    return scores_of(estimator, features.transform(estimator, prepared, settings.features))
+    return LinearModel(fitted, coef, intercept)
 
 
 def with_keywords(corpus: Corpus, taxonomy: Taxonomy, segmenter, settings) -> Corpus:
     if settings.keyword_example_weight <= 0:
         return corpus
     return corpus.concat(keyword_corpus(taxonomy, segmenter, settings.keyword_example_weight))
-
-
-def out_of_fold_scores(corpus: Corpus, taxonomy: Taxonomy, settings: TrainSettings,
-                       segmenter) -> np.ndarray:
-    """Scores of each paragraph from a model that never saw its document."""
-    scores = np.zeros(corpus.Y.shape, dtype=float)
-    if len(set(corpus.groups)) < 2:
-        return np.full(corpus.Y.shape, np.nan)
-    for train_idx, test_idx in LeaveOneGroupOut().split(corpus.Y, groups=corpus.groups):
-        train = with_keywords(corpus.subset(train_idx), taxonomy, segmenter, settings)
-        estimator = fit_estimator(train, taxonomy, settings)
-        scores[test_idx] = predict_scores(estimator, corpus.subset(test_idx).prepared, settings)
-    return scores
-
-
-@dataclass
-class Trained:
-    estimator: dict
-    thresholds: np.ndarray
-    oof_scores: np.ndarray
-
-
-def train(corpus: Corpus, taxonomy: Taxonomy, settings: TrainSettings, segmenter,
-          oof: np.ndarray | None = None) -> Trained:
-    """Thresholds from out-of-fold scores of ``corpus`` alone, then a fit on all of it.
-
-    ``oof`` passes in those scores when cross-validation has already computed them.
-    """
-    if oof is None:
-        oof = out_of_fold_scores(corpus, taxonomy, settings, segmenter)
-    thresholds = (np.full(corpus.Y.shape[1], 0.5) if np.isnan(oof).any()
-                  else tune_thresholds(corpus.Y, oof, settings.threshold_pooling))
-    estimator = fit_estimator(with_keywords(corpus, taxonomy, segmenter, settings),
-                              taxonomy, settings)
-    return Trained(estimator, thresholds, oof)

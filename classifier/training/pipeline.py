@@ -9,10 +9,20 @@ from pathlib import Path
 from classifier.data.exchange import load_examples
 from classifier.data.taxonomy import Taxonomy, load_taxonomy
 from classifier.model.artifact import Artifact, library_versions, publish, sha256
+from classifier.model.context import Context
+from classifier.model.linear import LinearModel
 from classifier.model.segmentation import get_segmenter
+from classifier.model.tagger import Model
+from classifier.training import context
 from classifier.training.curves import learning_curve, reliability
-from classifier.training.evaluation import CrossValidation, cross_validate
-from classifier.training.fitting import Corpus, TrainSettings, make_corpus, train
+from classifier.training.evaluation import CrossValidation, cross_validate, tuned_thresholds
+from classifier.training.fitting import (
+    Corpus,
+    TrainSettings,
+    fit_linear,
+    make_corpus,
+    with_keywords,
+)
 from classifier.training.report import write_report
 
 
@@ -29,26 +39,34 @@ def segmenter_for(taxonomy: Taxonomy, settings: TrainSettings):
 
 def corpus_from_examples(examples, taxonomy: Taxonomy, settings: TrainSettings) -> Corpus:
     return make_corpus([e.text for e in examples], [e.labels for e in examples],
-                       [e.group for e in examples], taxonomy, segmenter_for(taxonomy, settings))
+                       [e.group for e in examples], taxonomy, segmenter_for(taxonomy, settings),
+                       kinds=[e.kind for e in examples])
+
+
+def fit_model(corpus: Corpus, taxonomy: Taxonomy, settings: TrainSettings, segmenter,
+              cv: CrossValidation) -> tuple[LinearModel, Context]:
+    """The paragraph model and gate fitted on all data; the heads and thresholds fitted on
+    cross-validation's out-of-fold evidence, which is what new text looks like to them."""
+    linear = fit_linear(with_keywords(corpus, taxonomy, segmenter, settings), taxonomy, settings)
+    gate = context.fit_gate(linear, corpus, settings)
+    heads = context.fit_heads(cv.evidence, corpus.Y, settings)
+    thresholds = tuned_thresholds(corpus.Y, cv.probabilities, cv.probabilities_alone,
+                                  ~cv.evidence.alone(), settings)
+    return linear, context.context(taxonomy.union_bodies, gate, heads, thresholds)
 
 
 def corpus_from_files(data_files, taxonomy: Taxonomy, settings: TrainSettings) -> Corpus:
     return corpus_from_examples(load_examples(data_files, taxonomy), taxonomy, settings)
 
 
-def _metadata(version, taxonomy, settings, trained, cv, sources) -> dict:
+def _metadata(version, taxonomy, settings, cv, sources) -> dict:
     data_files, taxonomy_file = sources
     return {
         "version": version,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "themes": [{"id": t.id, "name_zh": t.name_zh, "name_en": t.name_en}
-                   for t in taxonomy.themes],
         "taxonomy_version": taxonomy.version,
-        "taxonomy": taxonomy.to_dict(),
-        "dictionary": taxonomy.dictionary_terms(),
-        "thresholds": dict(zip(taxonomy.ids, trained.thresholds.round(4).tolist(), strict=True)),
-        "thresholds_array": trained.thresholds.tolist(),
-        "settings": settings.to_dict(),
+        # The feature settings are the model's own; these are how it was fitted.
+        "settings": {k: v for k, v in settings.to_dict().items() if k != "features"},
         # By file name: the checkout's location is no business of the artifact.
         "training_data": {Path(p).name: sha256(Path(p)) for p in data_files},
         "taxonomy_sha256": sha256(Path(taxonomy_file)),
@@ -66,24 +84,24 @@ def retrain(data_files, taxonomy_file, models_dir, settings: TrainSettings | Non
     step("reading and segmenting the labelled data")
     corpus = corpus_from_files(data_files, taxonomy, settings)
     segmenter = segmenter_for(taxonomy, settings)
-    step("leave-one-document-out cross-validation")
+    step("cross-validation by article")
     cv = cross_validate(corpus, taxonomy, settings, segmenter)
     step("learning curve")
-    curve = learning_curve(corpus, taxonomy, settings, segmenter, cv.model.macro_f1)
+    curve = learning_curve(corpus, taxonomy, settings, segmenter)
     step("fitting on all data")
-    # Leave-one-document-out already scored every paragraph with a model that never saw it.
-    trained = train(corpus, taxonomy, settings, segmenter, oof=cv.oof_scores)
+    linear, fitted_context = fit_model(corpus, taxonomy, settings, segmenter, cv)
     version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    metadata = _metadata(version, taxonomy, settings, trained, cv, (data_files, taxonomy_file))
+    metadata = _metadata(version, taxonomy, settings, cv, (data_files, taxonomy_file))
     metadata["learning_curve"] = [{"fraction": f, "paragraphs": n, "macro_f1": round(m, 4)}
                                   for f, n, m in curve]
     metadata["reliability"] = [{"mean_score": round(s, 4), "observed": round(o, 4), "count": c}
-                               for s, o, c in reliability(corpus.Y, cv.oof_scores)]
+                               for s, o, c in reliability(corpus.Y, cv.probabilities)]
     step("writing and verifying the artifact")
+    model = Model(linear, fitted_context, taxonomy, segmenter, metadata)
 
     def write(target: Artifact) -> None:
-        target.save(trained.estimator, metadata)
-        write_report(target.path, metadata, cv)
+        model.save(target)
+        write_report(target.path, metadata, cv, model)
 
-    artifact = publish(Path(models_dir), version, write)
+    artifact = publish(Path(models_dir), version, write, Model.from_artifact)
     return TrainOutcome(artifact, cv, metadata)

@@ -8,8 +8,8 @@ import numpy as np
 
 from classifier.data.exchange import Example
 from classifier.data.taxonomy import Taxonomy
-from classifier.training.fitting import Corpus, TrainSettings, out_of_fold_scores
-from classifier.training.thresholds import tune_thresholds
+from classifier.training.evaluation import cross_validate, tuned_thresholds
+from classifier.training.fitting import Corpus, TrainSettings
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,11 @@ class Suspect:
 def find_suspects(examples: list[Example], corpus: Corpus, taxonomy: Taxonomy,
                   settings: TrainSettings, segmenter, top: int = 20) -> list[Suspect]:
     """Paragraph-theme pairs whose out-of-fold score contradicts the label, worst first."""
-    scores = out_of_fold_scores(corpus, taxonomy, settings, segmenter)
-    thresholds = tune_thresholds(corpus.Y, scores, settings.threshold_pooling)
+    cv = cross_validate(corpus, taxonomy, settings, segmenter)
+    scores = cv.probabilities
+    in_article = ~cv.evidence.alone()
+    cut = tuned_thresholds(corpus.Y, scores, cv.probabilities_alone, in_article, settings)
+    thresholds = cut[(~in_article).astype(int)]
     clipped = np.clip(scores, 1e-6, 1 - 1e-6)
     surprise = np.where(corpus.Y == 1, -np.log(clipped), -np.log(1 - clipped))
     disagree = (corpus.Y == 1) != (scores >= thresholds)
@@ -48,6 +51,6 @@ def find_suspects(examples: list[Example], corpus: Corpus, taxonomy: Taxonomy,
         found.append(Suspect(str(ex.fields.get("id", f"{ex.source}:{ex.line}")),
                              f"{ex.source}:{ex.line}", ex.text, taxonomy.ids[j],
                              bool(corpus.Y[i, j]), round(float(scores[i, j]), 4),
-                             round(float(thresholds[j]), 4), round(float(surprise[i, j]), 4)))
+                             round(float(thresholds[i, j]), 4), round(float(surprise[i, j]), 4)))
     found.sort(key=lambda s: -s.surprise)
     return found[:top]

@@ -1,4 +1,5 @@
-// The editors' page: sends the text to POST /v1/tag with explain, shows themes and reasons.
+// The editors' page: sends the text to POST /v1/tag with explain, shows the main and the
+// mentioned themes and their reasons, and sends corrections of single paragraphs.
 "use strict";
 
 const HUES = 12;
@@ -95,6 +96,7 @@ function themeItem(theme, hue) {
 
 function paragraphItem(paragraph, hues, marks) {
   const item = el("li", paragraph.themes.length ? "paragraph tagged" : "paragraph");
+  item.dataset.index = String(paragraph.index);
   item.append(el("span", "number", String(paragraph.index + 1)));
   const body = el("div", "body");
   body.append(highlighted(paragraph.text, marks));
@@ -103,6 +105,7 @@ function paragraphItem(paragraph, hues, marks) {
     chips.append(el("li", `chip hue-${hues.get(theme.id)}`, `${theme.name} ${score(theme.score)}`));
   }
   body.append(chips);
+  if (taxonomy.length) body.append(correctionForm(paragraph));
   item.append(body);
   return item;
 }
@@ -120,63 +123,109 @@ function marksByParagraph(themes, hues) {
   return marks;
 }
 
+// Main themes and themes only mentioned, each in its own group.
+function renderThemes(themes, hues) {
+  const groups = { main: themes.filter((t) => t.main), mentioned: themes.filter((t) => !t.main) };
+  for (const [name, list] of Object.entries(groups)) {
+    document.getElementById(`${name}-themes`).replaceChildren(
+      ...list.map((theme) => themeItem(theme, hues.get(theme.id))));
+    document.getElementById(`${name}-group`).hidden = list.length === 0;
+  }
+}
+
 function render(result) {
   const hues = new Map(result.themes.map((theme, i) => [theme.id, i % HUES]));
-  const themes = document.getElementById("themes");
-  const paragraphs = document.getElementById("paragraphs");
-  themes.replaceChildren(...result.themes.map((theme) => themeItem(theme, hues.get(theme.id))));
+  renderThemes(result.themes, hues);
   const marks = marksByParagraph(result.themes, hues);
-  paragraphs.replaceChildren(...result.paragraphs.map(
+  document.getElementById("paragraphs").replaceChildren(...result.paragraphs.map(
     (p) => paragraphItem(p, hues, marks.get(p.index) || [])));
   document.getElementById("no-themes").hidden = result.themes.length > 0;
+  document.getElementById("correction").hidden =
+    taxonomy.length === 0 || result.paragraphs.length === 0;
   document.getElementById("model-version").textContent = `模型 ${result.model_version}`;
   document.getElementById("results").hidden = false;
 }
 
-// The correction form: every theme of the taxonomy, ticked as the model tagged the article.
+// Corrections are per paragraph: training reads a feedback record as one labelled paragraph,
+// so a whole article with all its themes ticked would teach that one paragraph carries them.
 let taxonomy = [];
-let correctedText = "";
+let themesLoaded = Promise.resolve();
 
 async function loadThemes() {
   const response = await fetch("v1/themes", { headers: { Accept: "application/json" } });
   if (response.ok) taxonomy = (await response.json()).themes;
 }
 
-function renderCorrection(text, result) {
-  const tagged = new Set(result.themes.map((theme) => theme.id));
-  const boxes = taxonomy.map((theme) => {
-    const label = el("label", "feedback-theme");
-    const box = el("input");
-    box.type = "checkbox";
-    box.name = "theme";
-    box.value = theme.id;
-    box.checked = tagged.has(theme.id);
-    label.append(box, ` ${theme.name_zh}`);
-    return label;
-  });
-  document.getElementById("feedback-themes").replaceChildren(...boxes);
-  document.getElementById("feedback-status").textContent = "";
-  document.getElementById("correction").hidden = taxonomy.length === 0 || !text.trim();
-  correctedText = text;
+function themeBox(theme, checked) {
+  const label = el("label", "feedback-theme");
+  const box = el("input");
+  box.type = "checkbox";
+  box.name = "theme";
+  box.value = theme.id;
+  box.checked = checked;
+  label.append(box, ` ${theme.name_zh}`);
+  return label;
 }
 
-async function sendFeedback(event) {
+// The 13 themes, ticked as the model tagged this paragraph, and a button to send them.
+function correctionForm(paragraph) {
+  const details = el("details", "correct");
+  details.append(el("summary", "", "更正本段主题"));
+  const form = el("form", "paragraph-feedback");
+  const tagged = new Set(paragraph.themes.map((theme) => theme.id));
+  const boxes = el("fieldset", "feedback-themes");
+  boxes.append(el("legend", "", `第 ${paragraph.index + 1} 段真正报道的主题`));
+  boxes.append(...taxonomy.map((theme) => themeBox(theme, tagged.has(theme.id))));
+  const actions = el("div", "actions");
+  const button = el("button", "send-feedback", "发送本段更正");
+  button.type = "submit";
+  const status = el("span", "feedback-status muted");
+  status.setAttribute("role", "status");
+  status.setAttribute("aria-live", "polite");
+  actions.append(button, status);
+  form.append(boxes, actions);
+  form.addEventListener("submit", (event) => sendFeedback(event, paragraph.text));
+  details.append(form);
+  return details;
+}
+
+function feedbackHeaders() {
+  const headers = { "Content-Type": "application/json", Accept: "application/json" };
+  // Shown only when the server requires a token for corrections (TAGGER_FEEDBACK_TOKEN).
+  const token = document.getElementById("feedback-token");
+  if (token && token.value.trim()) headers.Authorization = `Bearer ${token.value.trim()}`;
+  return headers;
+}
+
+async function sendFeedback(event, text) {
   event.preventDefault();
-  const status = document.getElementById("feedback-status");
-  const themes = [...document.querySelectorAll("#feedback-themes input:checked")]
-    .map((box) => box.value);
-  const body = { text: correctedText, themes };
+  const form = event.currentTarget;
+  const status = form.querySelector(".feedback-status");
+  const token = document.getElementById("feedback-token");
+  if (token && !token.value.trim()) {
+    status.textContent = "请先填写口令";
+    token.focus();
+    return;
+  }
+  const themes = [...form.querySelectorAll("input:checked")].map((box) => box.value);
+  const body = { text, themes };
   const editor = document.getElementById("editor").value.trim();
   if (editor) body.editor = editor;
+  const button = form.querySelector("button");
+  button.disabled = true;
   status.textContent = "发送中…";
-  const response = await fetch("v1/feedback", {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify(body),
-  });
-  const data = await response.json().catch(() => null);
-  status.textContent = response.ok ? "已保存，谢谢！"
-    : `发送失败：${data && data.error ? data.error.message : response.status}`;
+  try {
+    const response = await fetch("v1/feedback", {
+      method: "POST", headers: feedbackHeaders(), body: JSON.stringify(body),
+    });
+    const data = await response.json().catch(() => null);
+    status.textContent = response.ok ? "已保存，谢谢！"
+      : `发送失败：${data && data.error ? data.error.message : response.status}`;
+  } catch (error) {
+    status.textContent = `发送失败：${error.message}`;
+  } finally {
+    button.disabled = false;
+  }
 }
 
 function showError(message) {
@@ -208,8 +257,8 @@ async function submit(event) {
   try {
     const text = document.getElementById("text").value;
     const result = await tag(text);
+    await themesLoaded;
     render(result);
-    renderCorrection(text, result);
     status.textContent = "";
   } catch (error) {
     status.textContent = "";
@@ -221,6 +270,5 @@ async function submit(event) {
 
 document.addEventListener("DOMContentLoaded", () => {
   document.getElementById("tag-form").addEventListener("submit", submit);
-  document.getElementById("feedback-form").addEventListener("submit", sendFeedback);
-  loadThemes();
+  themesLoaded = loadThemes().catch(() => {});
 });

@@ -1,0 +1,147 @@
+"""Batch output: one record per input record, as JSONL or CSV, and reading it back to resume."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from classifier.batch.records import Record
+
+
+def text_hash(text: str) -> str:
+    """A short fingerprint of a text, so that ``--resume`` can tell a changed text under an
+    unchanged id."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def output_record(record: Record, result: dict | None = None, explanations=None) -> dict:
+    """The output object of a record: its id, tagging result and the hash of its text, or its
+    error and location."""
+    if record.error is not None:
+        return {"id": record.id, "error": str(record.problem), "path": record.path,
+                "line": record.line}
+    out = {"id": record.id, **result, "text_hash": text_hash(record.text)}
+    if explanations is not None:
+        out["explanations"] = explanations
+    return out
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a later run needs to know of an output record to reuse it (``--resume``)."""
+
+    id: str | None
+    error: bool
+    model_version: str | None
+    explained: bool
+    themes: tuple[str, ...]
+    text_hash: str | None = None
+
+    def matches(self, record: Record, version: str, explain: bool) -> bool:
+        """Whether this is the output the record would get now: same id and text, same model
+        and options."""
+        if self.id != (None if record.id is None else str(record.id)):
+            return False
+        if self.error or record.error is not None:
+            return self.error and record.error is not None
+        return (self.model_version == version and self.explained == explain
+                and self.text_hash == text_hash(record.text))
+
+
+class JsonlFormat:
+    """One JSON object per line, as ``output_record`` makes it."""
+
+    header = ""
+
+    def line(self, out: dict) -> str:
+        return json.dumps(out, ensure_ascii=False) + "\n"
+
+    def written(self, handle) -> Iterator[tuple[Written, int]]:
+        """Records of an output file with the offset where each ends; stops at a broken line."""
+        offset = 0
+        for raw in handle:
+            written = self._written(raw) if raw.endswith(b"\n") else None
+            if written is None:
+                return
+            offset += len(raw)
+            yield written, offset
+
+    @staticmethod
+    def _written(raw: bytes) -> Written | None:
+        try:
+            out = json.loads(raw)
+            rid = out.get("id")
+            return Written(None if rid is None else str(rid), "error" in out,
+                           out.get("model_version"), "explanations" in out,
+                           tuple(t["id"] for t in out.get("themes", ())), out.get("text_hash"))
+        except (ValueError, AttributeError, TypeError, KeyError):
+            return None
+
+
+class CsvFormat:
+    """One row per article: id, model version, error, a score column per theme (empty when
+    the article lacks it), with explanations a column of top terms per theme, and the hash
+    of the article's text."""
+
+    def __init__(self, theme_ids, explain: bool = False):
+        self.theme_ids = list(theme_ids)
+        self.explain = explain
+        terms = [f"{t}_terms" for t in self.theme_ids] if explain else []
+        columns = ["id", "model_version", "error", *self.theme_ids, *terms, "text_hash"]
+        self.width = len(columns)
+        self.header = self._row(columns)
+
+    @staticmethod
+    def _row(cells) -> str:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow(cells)
+        return buffer.getvalue()
+
+    def line(self, out: dict) -> str:
+        scores = {t["id"]: t["score"] for t in out.get("themes", ())}
+        cells = [out["id"], out.get("model_version"), out.get("error"),
+                 *(scores.get(t) for t in self.theme_ids)]
+        if self.explain:
+            terms = {e["theme"]: " ".join(t["term"] for t in e["up"])
+                     for e in out.get("explanations", ())}
+            cells += [terms.get(t) for t in self.theme_ids]
+        return self._row([*cells, out.get("text_hash")])
+
+    def written(self, handle) -> Iterator[tuple[Written, int]]:
+        """Rows of an output file with the offset where each ends; nothing if the header differs."""
+        ends = []
+
+        def lines():
+            for raw in handle:
+                if not raw.endswith(b"\n"):
+                    return
+                ends.append((ends[-1] if ends else 0) + len(raw))
+                yield raw.decode("utf-8", "surrogateescape")
+
+        rows = csv.reader(lines(), strict=True)
+        try:
+            if self._row(next(rows, [])) != self.header:
+                return
+            for row in rows:
+                written = self._written(row)
+                if written is None:
+                    return
+                yield written, ends[-1]
+        except csv.Error:
+            return
+
+    def _written(self, row: list[str]) -> Written | None:
+        if len(row) != self.width:
+            return None
+        scores = row[3:3 + len(self.theme_ids)]
+        themes = tuple(t for t, s in zip(self.theme_ids, scores, strict=False) if s)
+        return Written(row[0] or None, bool(row[2]), row[1] or None, self.explain, themes,
+                       row[-1] or None)
+
+
+def output_format(name: str, theme_ids, explain: bool = False) -> JsonlFormat | CsvFormat:
+    return CsvFormat(theme_ids, explain) if name == "csv" else JsonlFormat()

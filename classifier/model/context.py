@@ -1,0 +1,165 @@
+"""Article context: does a text report union work, and how does that move its paragraphs'
+themes? The themes are themes of union work: the same words in a court report or a school
+sports day carry none, and a paragraph of a union article carries its theme without naming
+the union again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from classifier.model.vocabulary import KeywordScanner
+
+# Inputs of the head that scores a paragraph inside an article of two or more paragraphs.
+IN_ARTICLE = ("score", "article_names_union", "article_union_share", "paragraph_names_union",
+              "score_if_article_names_union", "score_if_paragraph_names_union",
+              "article_gate", "paragraph_gate", "neighbours_if_article_names_union")
+# Inputs of the head that scores a text of one paragraph, which is its own context.
+ALONE = ("score", "paragraph_names_union", "score_if_paragraph_names_union", "paragraph_gate")
+_CLIP = 8.0
+
+
+def article_matrix(article_of: np.ndarray, n_articles: int) -> sp.csr_matrix:
+    """Articles x paragraphs, 1 where the paragraph belongs to the article: sums per article."""
+    n = len(article_of)
+    return sp.csr_matrix((np.ones(n), (article_of, np.arange(n))), shape=(n_articles, n))
+
+
+@dataclass
+class Evidence:
+    """What the heads read, per paragraph (rows) and theme (columns where it varies)."""
+
+    scores: np.ndarray        # the paragraph model's log-odds, paragraphs x themes
+    names_union: np.ndarray   # 1 where the paragraph names a union body
+    article_gate: np.ndarray  # the union-work gate's log-odds of the whole article
+    paragraph_gate: np.ndarray
+    article_of: np.ndarray    # article index of each paragraph
+    n_articles: int
+
+    def alone(self) -> np.ndarray:
+        """Which paragraphs are a text of their own."""
+        sizes = np.bincount(self.article_of, minlength=self.n_articles)
+        return sizes[self.article_of] == 1
+
+    def _article_union(self) -> tuple[np.ndarray, np.ndarray]:
+        sizes = np.bincount(self.article_of, minlength=self.n_articles)
+        named = np.bincount(self.article_of, weights=self.names_union, minlength=self.n_articles)
+        share = named / np.maximum(sizes, 1)
+        return (named > 0)[self.article_of].astype(float), share[self.article_of]
+
+    def _neighbours(self) -> np.ndarray:
+        """The larger log-odds of the paragraphs before and after, within the article."""
+        s = np.clip(self.scores, -_CLIP, _CLIP)
+        before = np.full_like(s, -_CLIP)
+        after = np.full_like(s, -_CLIP)
+        same_prev = self.article_of[1:] == self.article_of[:-1]
+        before[1:][same_prev] = s[:-1][same_prev]
+        after[:-1][same_prev] = s[1:][same_prev]
+        return np.maximum(before, after)
+
+    def inputs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(paragraphs x themes x IN_ARTICLE, paragraphs x themes x ALONE) head inputs."""
+        s = np.clip(self.scores, -_CLIP, _CLIP)
+        n, t = s.shape
+        article_named, share = self._article_union()
+        up = self.names_union.astype(float)
+        column = {
+            "score": s, "article_names_union": article_named[:, None],
+            "article_union_share": share[:, None], "paragraph_names_union": up[:, None],
+            "score_if_article_names_union": s * article_named[:, None],
+            "score_if_paragraph_names_union": s * up[:, None],
+            "article_gate": np.clip(self.article_gate, -_CLIP, _CLIP)[:, None],
+            "paragraph_gate": np.clip(self.paragraph_gate, -_CLIP, _CLIP)[:, None],
+            "neighbours_if_article_names_union": self._neighbours() * article_named[:, None],
+        }
+
+        def stack(names):
+            return np.stack([np.broadcast_to(column[c], (n, t)) for c in names], axis=2)
+
+        return stack(IN_ARTICLE), stack(ALONE)
+
+
+class Context:
+    """The union-body terms, the union-work gate over the shared features, and the two heads
+    that turn a paragraph's evidence into a calibrated probability per theme."""
+
+    def __init__(self, union_bodies, gate_coef, gate_intercept, in_article_coef,
+                 in_article_intercept, alone_coef, alone_intercept, thresholds):
+        self.union_bodies = np.asarray(union_bodies, dtype=str)
+        self.gate_coef_ = np.asarray(gate_coef, dtype=np.float64)
+        self.gate_intercept_ = float(np.asarray(gate_intercept).reshape(-1)[0])
+        self.in_article_coef_ = np.asarray(in_article_coef, dtype=np.float64)
+        self.in_article_intercept_ = np.asarray(in_article_intercept, dtype=np.float64)
+        self.alone_coef_ = np.asarray(alone_coef, dtype=np.float64)
+        self.alone_intercept_ = np.asarray(alone_intercept, dtype=np.float64)
+        # Row 0 in articles, row 1 for a text of one paragraph.
+        self.thresholds_ = np.asarray(thresholds, dtype=np.float64)
+        self._scanner = KeywordScanner(self.union_bodies.tolist())
+
+    def cutoffs(self, evidence: Evidence) -> np.ndarray:
+        """Each paragraph's threshold per theme, by the head that scores it."""
+        return self.thresholds_[evidence.alone().astype(int)]
+
+    def names_union(self, normalized: list[str]) -> np.ndarray:
+        return np.fromiter((bool(self._scanner.find(text)) for text in normalized), dtype=bool,
+                           count=len(normalized))
+
+    def gate(self, X) -> np.ndarray:
+        """Log-odds that a text (a row of features) reports union work."""
+        return np.asarray(X @ self.gate_coef_).ravel() + self.gate_intercept_
+
+    def probabilities(self, evidence: Evidence) -> np.ndarray:
+        """Calibrated probability per paragraph and theme: the in-article head, or the alone
+        head for a text of one paragraph."""
+        in_article, alone = evidence.inputs()
+        z = np.einsum("ntk,tk->nt", in_article, self.in_article_coef_) + self.in_article_intercept_
+        single = evidence.alone()
+        if single.any():
+            z[single] = (np.einsum("ntk,tk->nt", alone[single], self.alone_coef_)
+                         + self.alone_intercept_)
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def explain_weights(self, evidence: Evidence, i: int, j: int) -> tuple[float, float]:
+        """For paragraph ``i`` and theme ``j``: how much one unit of the paragraph model's
+        log-odds moves the final log-odds, and what the rest of the evidence adds."""
+        in_article, alone = evidence.inputs()
+        if evidence.alone()[i]:
+            names, x, coef, intercept = (ALONE, alone[i, j], self.alone_coef_[j],
+                                         self.alone_intercept_[j])
+        else:
+            names, x, coef, intercept = (IN_ARTICLE, in_article[i, j], self.in_article_coef_[j],
+                                         self.in_article_intercept_[j])
+        weight, value = dict(zip(names, coef, strict=True)), dict(zip(names, x, strict=True))
+        slope = (weight["score"] + weight["score_if_paragraph_names_union"]
+                 * value["paragraph_names_union"]
+                 + weight.get("score_if_article_names_union", 0.0)
+                 * value.get("article_names_union", 0.0))
+        return float(slope), float(x @ coef + intercept - slope * value["score"])
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return {"union_bodies": self.union_bodies, "gate_coef": self.gate_coef_,
+                "gate_intercept": np.array([self.gate_intercept_]),
+                "in_article_coef": self.in_article_coef_,
+                "in_article_intercept": self.in_article_intercept_,
+                "alone_coef": self.alone_coef_, "alone_intercept": self.alone_intercept_,
+                "thresholds": self.thresholds_}
+
+    ARRAYS = ("union_bodies", "gate_coef", "gate_intercept", "in_article_coef",
+              "in_article_intercept", "alone_coef", "alone_intercept", "thresholds")
+
+    @classmethod
+    def from_arrays(cls, arrays, n_features: int, n_themes: int) -> Context:
+        context = cls(*(arrays[name] for name in cls.ARRAYS))
+        expected = {"gate_coef": (n_features,),
+                    "in_article_coef": (n_themes, len(IN_ARTICLE)),
+                    "in_article_intercept": (n_themes,),
+                    "alone_coef": (n_themes, len(ALONE)), "alone_intercept": (n_themes,),
+                    "thresholds": (2, n_themes)}
+        for name, shape in expected.items():
+            if arrays[name].shape != shape:
+                raise ValueError(f"{name} has shape {arrays[name].shape}, expected {shape}")
+        if not np.all((context.thresholds_ > 0) & (context.thresholds_ < 1)):
+            raise ValueError("thresholds must lie strictly between 0 and 1")
+        return context

@@ -89,10 +89,15 @@ def write_jsonl(path: Path, records) -> Path:
 
 
 @pytest.fixture(scope="session")
-def models_dir(tmp_path_factory) -> Path:
+def training_run(tmp_path_factory) -> tuple[Path, Ran]:
+    """The session's one training run on the seeds' labels: where it wrote, what it said."""
     directory = tmp_path_factory.mktemp("models")
-    tagger("train", "--data", LABELS, "--models-dir", directory, check=True)
-    return directory
+    return directory, tagger("train", "--data", LABELS, "--models-dir", directory, check=True)
+
+
+@pytest.fixture(scope="session")
+def models_dir(training_run) -> Path:
+    return training_run[0]
 
 
 @pytest.fixture(scope="session")

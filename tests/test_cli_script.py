@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import run_tagger
+from conftest import run_tagger, tagger
 
 COMMANDS = ["data", "train", "evaluate", "serve", "tag", "report", "suggest", "labelstudio"]
 STATION = "市总工会在城区建成24个工会驿站，为环卫工人、快递员提供饮水、热饭、休息和手机充电。"
@@ -33,3 +33,10 @@ def test_tag_reads_stdin_and_writes_stdout(model_dir):
     assert record["id"] == "s1" and record["model_version"] == model_dir.name
     assert "worker_station" in {t["id"] for t in record["themes"]}
     assert "records: 1   errors: 0" in result.stderr
+
+
+def test_version_names_the_installed_package():
+    from importlib.metadata import version
+
+    result = tagger("--version")
+    assert (result.returncode, result.stdout.strip()) == (0, f"tagger {version('union-tagger')}")

@@ -38,6 +38,15 @@ def test_train_writes_a_complete_artifact_and_report(models_dir):
     assert (current / "f1.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_training_says_when_the_model_is_no_better_than_the_keyword_baseline(training_run):
+    # Five seed articles are too few for the model to beat the keyword rules.
+    cv = json.loads((training_run[0] / "current" / "metadata.json").read_text(
+        encoding="utf-8"))["cross_validation"]
+    warned = "is not better than the keyword baseline" in training_run[1].stderr
+    assert warned == (cv["model"]["macro_f1"] <= cv["baseline"]["macro_f1"])
+    assert f"keyword baseline {cv['baseline']['macro_f1']:.3f}" in training_run[1].stdout
+
+
 def test_evaluate_prints_the_table(model_dir):
     result = tagger("evaluate", "--data", LABELS, "--model", model_dir, check=True)
     assert "| `worker_station` |" in result.stdout

@@ -116,7 +116,8 @@ def tag_batch(records: list[Record], job: Job, segmented: Segmented | None = Non
             continue
         result = next(results)
         explanations = ([e.to_dict() for e in model.explain_themes(
-            record.text, result.theme_ids, EXPLAIN_TOP)] if job.explain else None)
+            record.text, result.theme_ids, EXPLAIN_TOP, job.min_score)]
+            if job.explain else None)
         lines.append(fmt.line(output_record(record, result.to_dict(), explanations)))
         themes.update(result.theme_ids)
         paragraphs += len(result.paragraphs)

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from classifier.charts import theme_labels
 from classifier.errors import DataError, Problem
 
 
@@ -84,15 +85,14 @@ def table(counts: Counts, themes=()) -> str:
 
 
 def plot(counts: Counts, path: str | Path, themes=()) -> None:
-    """A horizontal bar chart of articles and paragraphs per theme, written as PNG.
-
-    The axis shows theme ids: no font with Chinese glyphs can be assumed on the machine.
-    """
+    """A horizontal bar chart of articles and paragraphs per theme, most articles on top,
+    the themes by their Chinese names (ids where no CJK font is installed), written as PNG."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    rows = counts.rows(themes)[::-1]
+    rows = sorted(counts.rows(themes), key=lambda r: (r[2], r[3]))
+    labels, font = theme_labels([r[0] for r in rows], {r[0]: r[1] for r in rows})
     positions = range(len(rows))
     figure = Figure(figsize=(8, 0.4 * len(rows) + 1.5), layout="constrained")
     FigureCanvasAgg(figure)
@@ -100,7 +100,8 @@ def plot(counts: Counts, path: str | Path, themes=()) -> None:
     axes.barh([p + 0.2 for p in positions], [r[2] for r in rows], height=0.4, label="articles")
     axes.barh([p - 0.2 for p in positions], [r[3] for r in rows], height=0.4,
               label="paragraphs")
-    axes.set_yticks(list(positions), [r[0] for r in rows])
+    axes.set_yticks(list(positions), labels, fontproperties=font)
+    axes.set_xlim(left=0)
     axes.set_xlabel("count")
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(f"themes in {counts.records} records ({counts.errors} errors)")

@@ -76,7 +76,14 @@ def _train(args) -> int:
     print(f"model {outcome.metadata['version']} -> {outcome.artifact.path}")
     print(f"cross-validation by article, union articles' macro-F1: model {cv.model.macro_f1:.3f}, "
           f"keyword baseline {cv.baseline.macro_f1:.3f}")
+    if cv.general_tagged is not None:
+        print(f"general-news paragraphs given a theme: {cv.general_tagged:.1%}")
     print(f"report: {outcome.artifact.path / 'report.md'}")
+    if cv.model.macro_f1 <= cv.baseline.macro_f1:
+        print(f"tagger: warning: the new model ({cv.model.macro_f1:.3f}) is not better than the "
+              f"keyword baseline ({cv.baseline.macro_f1:.3f}) in its own cross-validation; "
+              "it was published all the same: label more articles or check the data",
+              file=sys.stderr)
     return 0
 
 
@@ -183,10 +190,20 @@ def _add_report(commands) -> None:
     report.set_defaults(func=_report)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("union-tagger")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tagger", description="Tag Chinese trade-union news "
                                      "with the themes of union work it reports.")
     parser.add_argument("--log-level", default=settings.get("LOG_LEVEL"))
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     data = commands.add_parser("data", help="check labelled data").add_subparsers(

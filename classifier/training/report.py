@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from classifier.training.evaluation import CrossValidation, Figures  # noqa: E402
+from classifier.charts import theme_labels
+from classifier.training.evaluation import CrossValidation, Figures
 
 WHY = """\
 Settings were chosen by cross-validation over whole articles, every figure from models that
@@ -54,13 +53,18 @@ def figures_table(model: Figures, baseline: Figures | None = None) -> str:
     return "\n".join(rows)
 
 
-def f1_chart(cv: CrossValidation, path: Path) -> Path:
-    ids = [t.id for t in cv.model.themes]
-    fig, ax = plt.subplots(figsize=(10, 5))
-    xs = range(len(ids))
-    ax.bar([x - 0.2 for x in xs], [t.f1 for t in cv.model.themes], 0.4, label="model")
-    ax.bar([x + 0.2 for x in xs], [t.f1 for t in cv.baseline.themes], 0.4, label="keyword baseline")
-    ax.set_xticks(list(xs), ids, rotation=45, ha="right")
+def f1_chart(cv: CrossValidation, path: Path, names: dict[str, str]) -> Path:
+    """Per-theme F1 of model and baseline, themes by the model's F1, highest first."""
+    order = sorted(range(len(cv.model.themes)), key=lambda j: -cv.model.themes[j].f1)
+    labels, font = theme_labels([cv.model.themes[j].id for j in order], names)
+    fig = Figure(figsize=(10, 5))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    xs = range(len(order))
+    ax.bar([x - 0.2 for x in xs], [cv.model.themes[j].f1 for j in order], 0.4, label="model")
+    ax.bar([x + 0.2 for x in xs], [cv.baseline.themes[j].f1 for j in order], 0.4,
+           label="keyword baseline")
+    ax.set_xticks(list(xs), labels, rotation=45, ha="right", fontproperties=font)
     ax.set_ylabel("F1 (cross-validation by article)")
     ax.set_ylim(0, 1.05)
     ax.set_title(f"Per-theme F1: model macro {cv.model.macro_f1:.3f}, "
@@ -68,13 +72,15 @@ def f1_chart(cv: CrossValidation, path: Path) -> Path:
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
     return path
 
 
 def curve_chart(points: list[dict], path: Path) -> Path:
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig = Figure(figsize=(6, 4))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
     ax.plot([p["paragraphs"] for p in points], [p["macro_f1"] for p in points], marker="o")
+    ax.set_ylim(0, 1.0)
     for p in points:
         ax.annotate(f"{p['fraction']:.0%}", (p["paragraphs"], p["macro_f1"]),
                     textcoords="offset points", xytext=(0, 6), ha="center")
@@ -84,12 +90,13 @@ def curve_chart(points: list[dict], path: Path) -> Path:
     ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
     return path
 
 
 def reliability_chart(rows: list[dict], path: Path) -> Path:
-    fig, ax = plt.subplots(figsize=(5, 5))
+    fig = Figure(figsize=(5, 5))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
     ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfectly reliable")
     ax.scatter([r["mean_score"] for r in rows], [r["observed"] for r in rows],
                s=[20 + r["count"] / 5 for r in rows], label="score bins (size: count)")
@@ -101,7 +108,6 @@ def reliability_chart(rows: list[dict], path: Path) -> Path:
     ax.legend(loc="upper left")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
     return path
 
 
@@ -148,7 +154,7 @@ def headline_table(cv: CrossValidation) -> str:
 
 def write_report(directory: Path, metadata: dict, cv: CrossValidation, model) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    chart = f1_chart(cv, directory / "f1.png")
+    chart = f1_chart(cv, directory / "f1.png", {t.id: t.name_zh for t in model.taxonomy.themes})
     curve = curve_chart(metadata["learning_curve"], directory / "learning_curve.png")
     calibration = reliability_chart(metadata["reliability"], directory / "reliability.png")
     ids = [t.id for t in cv.model.themes]

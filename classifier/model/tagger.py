@@ -90,8 +90,9 @@ class Model:
         X = self.linear.features.weigh(found)
         article_of = np.asarray(article_of, dtype=np.int64)
         n_articles = int(article_of.max()) + 1 if len(article_of) else 0
-        articles = self.linear.features.weigh(found.summed(article_matrix(article_of,
-                                                                          n_articles)))
+        # Texts of one paragraph are their own article: no second weighing.
+        articles = X if n_articles == len(article_of) else self.linear.features.weigh(
+            found.summed(article_matrix(article_of, n_articles)))
         evidence = Evidence(self.linear.decision(X), self.context.names_union(prepared.normalized),
                             self.context.gate(articles)[article_of], self.context.gate(X),
                             article_of, n_articles)

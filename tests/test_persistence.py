@@ -178,3 +178,10 @@ def test_staging_left_by_a_killed_run_is_cleaned_by_the_next(models_dir, model):
         publish(models_dir, "broken", lambda target: None, lambda artifact: load_model(
             artifact.path))
     assert not stale.exists()
+
+
+def test_a_model_path_that_loops_is_a_clean_error(tmp_path):
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    with pytest.raises(ArtifactError, match="no such model directory|cannot resolve"):
+        load_model(loop)

@@ -118,8 +118,9 @@ def _serve(args) -> int:
 def _tag(args) -> int:
     from classifier.batch.job import Job, run
     from classifier.batch.records import Fields, read_records
+    from classifier.model.artifact import resolved
 
-    model_dir = (args.model or settings.default_model_dir()).resolve()
+    model_dir = resolved(args.model or settings.default_model_dir())
     job = Job(str(model_dir), args.format, args.explain, args.min_score)
     records = read_records(args.inputs, Fields(args.id_field, args.text_field), args.input_format)
     with _progress(desc="tag", unit=" records") as bar:

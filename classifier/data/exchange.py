@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from classifier import settings
 from classifier.data.schema import KINDS, labelled_problems
 from classifier.data.taxonomy import Taxonomy
 from classifier.errors import DataError, Problem
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -67,14 +70,29 @@ def read_examples(path: str | Path, taxonomy: Taxonomy) -> tuple[list[Example], 
     return examples, problems
 
 
+def _warn_of_repeats(example: Example, same_text: Example | None, ids: dict) -> None:
+    where = f"{example.source}:{example.line}"
+    if same_text is not None and set(same_text.labels) != set(example.labels):
+        log.warning("%s: same text as %s:%d with other labels; the later one, %s, wins",
+                    where, same_text.source, same_text.line, where)
+    rid = example.fields.get("id")
+    if rid is not None:
+        if rid in ids:
+            log.warning("%s: id %r repeats %s; both records are kept", where, rid, ids[rid])
+        ids.setdefault(rid, where)
+
+
 def load_examples(paths, taxonomy: Taxonomy) -> list[Example]:
-    """Read training files in order; a later record with the same text replaces an earlier one."""
+    """Read training files in order; a later record with the same text replaces an earlier one,
+    with a warning when their labels differ; a repeated id is warned about too."""
     latest: dict[str, Example] = {}
+    ids: dict = {}
     problems = []
     for path in paths:
         examples, found = read_examples(path, taxonomy)
         problems += found
         for example in examples:
+            _warn_of_repeats(example, latest.get(example.text.strip()), ids)
             # Replaced in place: an article's paragraphs stay together and in order.
             latest[example.text.strip()] = example
     if problems:

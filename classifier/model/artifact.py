@@ -41,6 +41,14 @@ def _minor(version: str) -> str:
     return ".".join(str(version).split(".")[:2])
 
 
+def resolved(path: Path) -> Path:
+    """A model directory's real path; a symlink loop is an ArtifactError, not a traceback."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError) as exc:
+        raise ArtifactError(path, f"cannot resolve the path: {exc}") from exc
+
+
 @dataclass(frozen=True)
 class Artifact:
     """A model directory on disk with named paths.

@@ -10,7 +10,7 @@ import numpy as np
 from classifier import settings
 from classifier.data.taxonomy import Taxonomy
 from classifier.errors import ArtifactError, UnknownThemeError
-from classifier.model.artifact import Artifact
+from classifier.model.artifact import Artifact, resolved
 from classifier.model.context import Context, Evidence, article_matrix
 from classifier.model.features import FeatureSettings, prepare
 from classifier.model.linear import LinearModel
@@ -59,7 +59,7 @@ class Model:
             str(metadata["version"])
         except (KeyError, TypeError, ValueError) as exc:
             raise ArtifactError(artifact.path, f"inconsistent artifact: {exc}") from exc
-        return cls(linear, context, taxonomy, segmenter, metadata, artifact.path.resolve())
+        return cls(linear, context, taxonomy, segmenter, metadata, resolved(artifact.path))
 
     def save(self, artifact: Artifact) -> Artifact:
         """Write the model's arrays and metadata into an artifact directory."""

@@ -24,7 +24,7 @@ TAXONOMY_GROUP = "<taxonomy>"
 
 @dataclass(frozen=True)
 class TrainSettings:
-    """Model choices, chosen by leave-one-document-out cross-validation (see the report)."""
+    """Model choices, chosen by cross-validation over whole articles (see the report)."""
 
     features: FeatureSettings = field(default_factory=FeatureSettings)
     C: float = 10.0

@@ -133,7 +133,7 @@ def _taxonomy_version() -> str | None:
 def readyz():
     model = get_holder().current()
     current = _taxonomy_version()
-    stale = current is not None and current != model.taxonomy.version
+    stale = model.stale_reason(current) is not None
     return {"status": "ready", "model_version": model.version,
             "taxonomy": {"model": model.taxonomy.version, "current": current, "stale": stale}}
 

@@ -107,6 +107,13 @@ class Model:
         article_of = np.arange(len(paragraphs)) if article_of is None else article_of
         return self.context.probabilities(self.evidence(paragraphs, article_of, segmented)[0])
 
+    def stale_reason(self, taxonomy_version: str | None) -> str | None:
+        """Why the model does not fit a taxonomy version, or None when it does (or is unknown)."""
+        if taxonomy_version is None or taxonomy_version == self.taxonomy.version:
+            return None
+        return (f"model {self.version} was trained on taxonomy version {self.taxonomy.version},"
+                f" the data uses version {taxonomy_version}: retrain")
+
     def scores_and_cutoffs(self, paragraphs: list[str], article_of) -> tuple[np.ndarray,
                                                                              np.ndarray]:
         """Probabilities and the thresholds that apply, per paragraph and theme, for

@@ -14,13 +14,6 @@ from classifier.training.evaluation import Figures, figures, tagged_share
 from classifier.training.fitting import label_matrix
 
 
-def stale_reason(model: Model, taxonomy_version: str | None) -> str | None:
-    if taxonomy_version is None or taxonomy_version == model.taxonomy.version:
-        return None
-    return (f"model {model.version} was trained on taxonomy version {model.taxonomy.version}, "
-            f"the data uses version {taxonomy_version}: retrain")
-
-
 @dataclass
 class Evaluation:
     """A model on a labelled file: union articles' paragraphs beside the keyword baseline,
@@ -57,4 +50,4 @@ def evaluate_file(model: Model, path, taxonomy_version: str | None = None) -> Ev
     return Evaluation(figures(Y[union], predicted[union], ids),
                       figures(Y[union], baseline[union], ids),
                       tagged_share(predicted.astype(bool), general),
-                      stale_reason(model, taxonomy_version))
+                      model.stale_reason(taxonomy_version))

@@ -109,3 +109,8 @@ def test_scanner_presence_matrix_marks_each_text_row():
     assert matrix.shape == (3, len(KEYWORDS))
     assert [sorted(KEYWORDS[i] for i in row.indices) for row in matrix] == [
         ["驿站"], [], ["会率", "建会", "建会率"]]
+
+
+def test_a_scanner_without_keywords_finds_nothing():
+    assert KeywordScanner([]).find("工会驿站") == set()
+    assert KeywordScanner([]).presence(["工会", ""]).shape == (2, 0)

@@ -134,7 +134,9 @@ class KeywordScanner:
         for keyword in self.index:
             lengths.setdefault(keyword[0], set()).add(len(keyword))
         self._lengths = {char: sorted(found) for char, found in lengths.items()}
-        self._starts = re.compile("[" + "".join(map(re.escape, sorted(lengths))) + "]")
+        # With no keywords, a pattern that matches nowhere.
+        self._starts = re.compile("[" + "".join(map(re.escape, sorted(lengths))) + "]"
+                                  if lengths else "(?!)")
 
     def find(self, text: str) -> set[int]:
         """Indices of the keywords found in ``text``."""

@@ -114,11 +114,9 @@ def context(union_bodies, gate: tuple, heads: dict, thresholds: np.ndarray) -> C
                    heads["alone_intercept"], thresholds)
 
 
-def probabilities(union_bodies, gate: tuple, heads: dict,
-                  found: Evidence) -> tuple[np.ndarray, np.ndarray]:
-    """(in their articles, each alone) probabilities of the heads for some evidence."""
+def probabilities(heads: dict, found: Evidence) -> tuple[np.ndarray, np.ndarray]:
+    """(in their articles, each alone) probabilities of the heads for some evidence; the gate
+    and union bodies are already read into the evidence."""
     n_themes = heads["alone_intercept"].shape[0]
-    scorer = context(union_bodies, gate, heads, np.full((2, n_themes), 0.5))
+    scorer = context((), (np.zeros(0), 0.0), heads, np.full((2, n_themes), 0.5))
     return scorer.probabilities(found), scorer.probabilities(alone(found))
-
-

@@ -129,8 +129,7 @@ def cross_validate(corpus: Corpus, taxonomy: Taxonomy, settings: TrainSettings,
     P, PA = np.zeros(Y.shape), np.zeros(Y.shape)
     for train_idx, test_idx in folds:
         heads = context.fit_heads(context.take(found, train_idx), Y[train_idx], settings)
-        P[test_idx], PA[test_idx] = context.probabilities(
-            taxonomy.union_bodies, (np.zeros(1), 0.0), heads, context.take(found, test_idx))
+        P[test_idx], PA[test_idx] = context.probabilities(heads, context.take(found, test_idx))
     in_article = ~found.alone()
     predicted, predicted_alone = np.zeros(Y.shape, bool), np.zeros(Y.shape, bool)
     fold_thresholds = []

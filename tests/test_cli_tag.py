@@ -69,7 +69,7 @@ def _malformed(tmp_path) -> list[Path]:
         encoding="utf-8")
     (tmp_path / "b.csv").write_text(f"id,text\nb1,{STATION},extra\nb2,{CONTEST}\n",
                                     encoding="utf-8")
-    (tmp_path / "c.txt").write_bytes(b"\xff\xfe")
+    (tmp_path / "c.txt").write_bytes(b"\xff\xff")  # not \xff\xfe: an empty UTF-16 file
     return [tmp_path / "a.jsonl", tmp_path / "b.csv", tmp_path / "c.txt"]
 
 

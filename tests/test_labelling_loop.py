@@ -51,6 +51,42 @@ def test_labelstudio_config_offers_every_theme():
     assert 'choice="multiple"' in result.stdout
 
 
+def test_labelstudio_config_shows_chinese_names_and_stores_theme_ids():
+    result = tagger("labelstudio", "config", check=True)
+    assert '<Choice value="工会驿站" alias="worker_station"' in result.stdout
+
+
+def _choice(labels, who=None):
+    annotation = {"result": [{"from_name": "themes", "to_name": "text", "type": "choices",
+                              "value": {"choices": labels}}]}
+    return annotation if who is None else {**annotation, "completed_by": who}
+
+
+def test_labelstudio_import_leaves_out_and_names_tasks_whose_annotators_disagree(tmp_path):
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps([
+        {"id": 7, "data": {"id": "a", "text": "建成工会驿站"},
+         "annotations": [_choice(["worker_station"], 1), _choice(["legal_aid"], 2)]},
+        {"id": 8, "data": {"id": "b", "text": "律师讨回欠薪"},
+         "annotations": [_choice(["legal_aid"], 1), _choice(["legal_aid"], 2)]},
+    ], ensure_ascii=False), encoding="utf-8")
+    imported = tmp_path / "imported.jsonl"
+    result = tagger("labelstudio", "import", export, "-o", imported, check=True)
+    assert read_jsonl(imported) == [{"id": "b", "text": "律师讨回欠薪", "labels": ["legal_aid"]}]
+    assert ("tagger: warning: task 1 (id 7): annotators disagree "
+            "(1: worker_station; 2: legal_aid): left out") in result.stderr.splitlines()
+    assert "and 1 whose annotators disagree" in result.stderr
+
+
+def test_labelstudio_import_reads_chinese_names_as_theme_ids(tmp_path):
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps([{"data": {"text": "建成工会驿站"},
+                                   "annotations": [_choice(["工会驿站"])]}],
+                                 ensure_ascii=False), encoding="utf-8")
+    result = tagger("labelstudio", "import", export, check=True)
+    assert json.loads(result.stdout)["labels"] == ["worker_station"]
+
+
 def _annotate(tasks):
     """What a Label Studio annotator does: one annotation per task, the second one cancelled."""
     for number, task in enumerate(tasks):
@@ -93,6 +129,17 @@ def test_suggestions_become_predictions_not_annotations(tmp_path):
     task = json.loads(result.stdout)[0]
     assert "annotations" not in task
     assert task["predictions"][0]["result"][0]["value"]["choices"] == ["worker_station"]
+
+
+def test_predictions_carry_the_model_version_and_the_least_sure_decision(tmp_path):
+    source = write_jsonl(tmp_path / "tasks.jsonl", [
+        {"id": "a", "text": "建成工会驿站", "labels": [], "model_version": "20260101-1",
+         "suggested": [{"id": "worker_station", "score": 0.9, "predicted": True},
+                       {"id": "legal_aid", "score": 0.3, "predicted": False}]}])
+    prediction = json.loads(tagger("labelstudio", "export", source, check=True).stdout)[0][
+        "predictions"][0]
+    assert prediction["model_version"] == "20260101-1"
+    assert prediction["score"] == 0.7
 
 
 def _renamed_taxonomy(tmp_path):
@@ -154,7 +201,7 @@ def test_suggest_skips_near_duplicates_and_leaves_labels_empty(tmp_path, model_d
     source, original, near = _articles(tmp_path)
     out = tmp_path / "tasks.jsonl"
     result = tagger("suggest", source, "--top", "40", "-o", out, "--model", model_dir,
-                    check=True)
+                    "--keep-labelled", check=True)
     assert "1 unreadable input record(s) skipped" in result.stderr
     tasks = read_jsonl(out)
     texts = [t["text"] for t in tasks]
@@ -171,7 +218,8 @@ def test_suggest_skips_near_duplicates_and_leaves_labels_empty(tmp_path, model_d
 def test_suggest_starts_with_a_doubtful_paragraph_and_spreads_themes(tmp_path, model_dir):
     source, _, _ = _articles(tmp_path)
     out = tmp_path / "tasks.jsonl"
-    tagger("suggest", source, "--top", "5", "-o", out, "--model", model_dir, check=True)
+    tagger("suggest", source, "--top", "5", "-o", out, "--model", model_dir, "--keep-labelled",
+           check=True)
     tasks = read_jsonl(out)
     first = {s["id"]: s["score"] for s in tasks[0]["suggested"]}
     assert 0.05 < first[tasks[0]["doubtful_theme"]] < 0.95
@@ -184,3 +232,19 @@ def test_suggest_excludes_labelled_texts(tmp_path, model_dir):
                     "--model", model_dir, check=True)
     _, _, near = _articles(tmp_path)
     assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == [near]
+
+
+def test_suggest_leaves_out_labelled_paragraphs_by_default(tmp_path, model_dir):
+    source, _, near = _articles(tmp_path)
+    result = tagger("suggest", source, "--top", "100", "--model", model_dir, check=True)
+    assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == [near]
+
+
+def test_suggest_excludes_by_text_a_labelled_file_without_ids(tmp_path, model_dir):
+    source, original, near = _articles(tmp_path)
+    labelled = write_jsonl(tmp_path / "no-ids.jsonl", [{"text": original, "labels": []}])
+    result = tagger("suggest", source, "--top", "100", "--exclude", labelled,
+                    "--model", model_dir, check=True)
+    texts = [json.loads(line)["text"] for line in result.stdout.splitlines()]
+    assert original not in texts
+    assert near in texts

@@ -29,10 +29,32 @@ TAGGED = {"id": "a", "themes": [{"id": "legal_aid", "name": "法律援助与维�
 
 def test_csv_output_has_a_score_column_per_theme_empty_when_absent():
     fmt = CsvFormat(["worker_station", "legal_aid"])
-    assert fmt.header == "id,model_version,error,worker_station,legal_aid,text_hash\n"
-    assert fmt.line(TAGGED) == "a,v1,,,0.9,h1\n"
+    assert fmt.header == ("id,title,text,model_version,error,themes,worker_station,legal_aid,"
+                          "encoding,text_hash\n")
+    assert fmt.line(TAGGED) == "a,,,v1,,法律援助与维权,,0.9,,h1\n"
     error = output_record(Record("in.csv", 2, "b", error="bad"))
-    assert fmt.line(error) == "b,,in.csv:2: bad,,,\n"
+    assert fmt.line(error) == "b,,,,in.csv:2: bad,,,,,\n"
+
+
+def test_csv_output_carries_the_title_and_text_it_was_given():
+    record = Record("in.csv", 2, "a", "甲", meta={"title": "标题", "date": "2024-05-01"})
+    out = output_record(record, {"themes": TAGGED["themes"], "model_version": "v1"})
+    line = CsvFormat(["legal_aid"]).line(out, record.text)
+    assert line == f"a,标题,甲,v1,,法律援助与维权,0.9,,{text_hash('甲')}\n"
+
+
+def test_other_input_fields_pass_through_but_never_replace_the_output_own():
+    record = Record("in.jsonl", 1, "a", "甲", meta={"date": "2024-05-01", "themes": "x"})
+    out = output_record(record, {"themes": [], "model_version": "v1"})
+    assert out == {"id": "a", "date": "2024-05-01", "themes": [], "model_version": "v1",
+                   "text_hash": text_hash("甲")}
+    assert list(out)[:2] == ["id", "date"]
+
+
+def test_the_encoding_is_recorded_where_it_was_not_utf8():
+    record = Record("in.txt", None, "in.txt", error="empty file", encoding="gb18030")
+    assert output_record(record)["encoding"] == "gb18030"
+    assert "encoding" not in output_record(Record("in.txt", None, "in.txt", error="empty file"))
 
 
 @pytest.mark.parametrize("fmt", [JsonlFormat(), CsvFormat(["worker_station", "legal_aid"])],

@@ -7,6 +7,7 @@ import os
 import pytest
 
 from classifier.batch.records import Fields, read_records
+from classifier.errors import TaggerError
 
 
 def _write(path, data: str | bytes):
@@ -174,3 +175,56 @@ def test_the_limit_is_a_setting(tmp_path, monkeypatch):
     monkeypatch.setenv("TAGGER_MAX_RECORD_CHARS", "5")
     path = _write(tmp_path / "a.jsonl", '{"id": "a", "text": "abcdef"}\n')
     assert _read(path)[0][3] == "field 'text' has 6 characters; the limit is 5"
+
+
+STATION = "工会驿站为户外劳动者提供歇脚、饮水和热饭的地方。"
+
+
+@pytest.mark.parametrize("encoding, read_as", [("gbk", "gb18030"), ("gb18030", "gb18030"),
+                                                ("utf-16", "utf-16"), ("utf-8-sig", "utf-8")])
+def test_a_text_file_is_read_in_its_detected_encoding(tmp_path, encoding, read_as):
+    path = _write(tmp_path / "a.txt", STATION.encode(encoding))
+    [record] = read_records([path])
+    assert (record.text, record.error, record.encoding) == (STATION, None, read_as)
+
+
+def test_jsonl_and_csv_files_are_read_in_their_detected_encoding(tmp_path):
+    jsonl = _write(tmp_path / "a.jsonl", f'{{"id": "a", "text": "{STATION}"}}\n'.encode("gbk"))
+    csv = _write(tmp_path / "b.csv", f"id,text\nb,{STATION}\n".encode("utf-16"))
+    assert [(r.id, r.text, r.encoding) for r in read_records([jsonl, csv])] == [
+        ("a", STATION, "gb18030"), ("b", STATION, "utf-16")]
+
+
+def test_a_forced_encoding_is_used_instead_of_detection(tmp_path):
+    path = _write(tmp_path / "a.txt", "驛站".encode("big5"))
+    [record] = read_records([path], encoding="big5")
+    assert (record.text, record.encoding) == ("驛站", "big5")
+
+
+def test_bytes_the_forced_encoding_cannot_decode_are_an_error_record(tmp_path):
+    path = _write(tmp_path / "a.jsonl", f'{{"id": "a", "text": "{STATION}"}}\n'.encode("gbk")
+                  + b'{"id": "b", "text": "x"}\n')
+    assert _read(path, encoding="utf-8") == [
+        (None, None, 1, "not UTF-8: invalid start byte at byte 22"), ("b", "x", 2, None)]
+    assert _read(path, encoding="utf-16") == [
+        (None, None, None, "not UTF-16: UTF-16 stream does not start with BOM")]
+
+
+def test_an_unknown_forced_encoding_stops_the_run(tmp_path):
+    with pytest.raises(TaggerError, match="unknown encoding: klingon"):
+        read_records([_write(tmp_path / "a.txt", "甲")], encoding="klingon")
+
+
+def test_undecodable_bytes_in_a_gbk_csv_spoil_only_their_row_when_it_is_forced(tmp_path):
+    # A broken GBK file is not detected as GBK: every row of it is "not UTF-8" unless forced.
+    data = f"id,text\na,{STATION}\n".encode("gbk") + b"b,\x81\x20\nc,x\n"
+    assert _read(_write(tmp_path / "a.csv", data), encoding="gbk") == [
+        ("a", STATION, 2, None), (None, None, 3, "not GBK"), ("c", "x", 4, None)]
+
+
+def test_other_fields_of_jsonl_objects_and_csv_rows_are_kept(tmp_path):
+    jsonl = _write(tmp_path / "a.jsonl", '{"id": "a", "text": "甲", "date": "2024-05-01", '
+                   '"region": "海淀"}\n')
+    csv = _write(tmp_path / "b.csv", "doc,title,body,url\nb,标题,乙,\n")
+    assert [r.meta for r in read_records([jsonl])] == [{"date": "2024-05-01", "region": "海淀"}]
+    assert [r.meta for r in read_records([csv], Fields("doc", "body"))] == [{"title": "标题"}]

@@ -118,7 +118,8 @@ def tag_batch(records: list[Record], job: Job, segmented: Segmented | None = Non
         explanations = ([e.to_dict() for e in model.explain_themes(
             record.text, result.theme_ids, EXPLAIN_TOP, job.min_score)]
             if job.explain else None)
-        lines.append(fmt.line(output_record(record, result.to_dict(), explanations)))
+        lines.append(fmt.line(output_record(record, result.to_dict(), explanations),
+                              record.text))
         themes.update(result.theme_ids)
         paragraphs += len(result.paragraphs)
     return Chunk(lines, model.version, len(records) - len(readable), paragraphs, themes)

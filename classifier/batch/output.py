@@ -9,7 +9,14 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from classifier.batch.encoding import UTF8
 from classifier.batch.records import Record
+
+# Fields of an output record that an input record's own fields of the same name do not replace.
+_OWN = frozenset({"id", "error", "path", "line", "themes", "paragraphs", "model_version",
+                  "text_hash", "explanations", "encoding"})
+# Between the Chinese names of an article's themes in a CSV cell.
+THEME_SEPARATOR = "、"
 
 
 def text_hash(text: str) -> str:
@@ -19,12 +26,16 @@ def text_hash(text: str) -> str:
 
 
 def output_record(record: Record, result: dict | None = None, explanations=None) -> dict:
-    """The output object of a record: its id, tagging result and the hash of its text, or its
-    error and location."""
+    """The output object of a record: its id, its other input fields, the encoding it was read
+    in where that was not UTF-8, and its tagging result and the hash of its text, or its error
+    and location."""
+    given = {k: v for k, v in record.meta.items() if k not in _OWN}
+    if record.encoding != UTF8:
+        given["encoding"] = record.encoding
     if record.error is not None:
-        return {"id": record.id, "error": str(record.problem), "path": record.path,
+        return {"id": record.id, **given, "error": str(record.problem), "path": record.path,
                 "line": record.line}
-    out = {"id": record.id, **result, "text_hash": text_hash(record.text)}
+    out = {"id": record.id, **given, **result, "text_hash": text_hash(record.text)}
     if explanations is not None:
         out["explanations"] = explanations
     return out
@@ -57,7 +68,7 @@ class JsonlFormat:
 
     header = ""
 
-    def line(self, out: dict) -> str:
+    def line(self, out: dict, text: str | None = None) -> str:
         return json.dumps(out, ensure_ascii=False) + "\n"
 
     def written(self, handle) -> Iterator[tuple[Written, int]]:
@@ -83,15 +94,17 @@ class JsonlFormat:
 
 
 class CsvFormat:
-    """One row per article: id, model version, error, a score column per theme (empty when
-    the article lacks it), with explanations a column of top terms per theme, and the hash
-    of the article's text."""
+    """One row per article: its id, title and text, model version, error, the Chinese names of
+    its themes, a score column per theme (empty when the article lacks it), with explanations a
+    column of top terms per theme, the encoding it was read in where that was not UTF-8, and
+    the hash of its text."""
 
     def __init__(self, theme_ids, explain: bool = False):
         self.theme_ids = list(theme_ids)
         self.explain = explain
         terms = [f"{t}_terms" for t in self.theme_ids] if explain else []
-        columns = ["id", "model_version", "error", *self.theme_ids, *terms, "text_hash"]
+        columns = ["id", "title", "text", "model_version", "error", "themes", *self.theme_ids,
+                   *terms, "encoding", "text_hash"]
         self.width = len(columns)
         self.header = self._row(columns)
 
@@ -101,15 +114,17 @@ class CsvFormat:
         csv.writer(buffer, lineterminator="\n").writerow(cells)
         return buffer.getvalue()
 
-    def line(self, out: dict) -> str:
-        scores = {t["id"]: t["score"] for t in out.get("themes", ())}
-        cells = [out["id"], out.get("model_version"), out.get("error"),
+    def line(self, out: dict, text: str | None = None) -> str:
+        themes = out.get("themes", ())
+        scores = {t["id"]: t["score"] for t in themes}
+        cells = [out["id"], out.get("title"), text, out.get("model_version"), out.get("error"),
+                 THEME_SEPARATOR.join(t["name"] for t in themes),
                  *(scores.get(t) for t in self.theme_ids)]
         if self.explain:
             terms = {e["theme"]: " ".join(t["term"] for t in e["up"])
                      for e in out.get("explanations", ())}
             cells += [terms.get(t) for t in self.theme_ids]
-        return self._row([*cells, out.get("text_hash")])
+        return self._row([*cells, out.get("encoding"), out.get("text_hash")])
 
     def written(self, handle) -> Iterator[tuple[Written, int]]:
         """Rows of an output file with the offset where each ends; nothing if the header differs."""
@@ -137,9 +152,9 @@ class CsvFormat:
     def _written(self, row: list[str]) -> Written | None:
         if len(row) != self.width:
             return None
-        scores = row[3:3 + len(self.theme_ids)]
+        scores = row[6:6 + len(self.theme_ids)]
         themes = tuple(t for t, s in zip(self.theme_ids, scores, strict=False) if s)
-        return Written(row[0] or None, bool(row[2]), row[1] or None, self.explain, themes,
+        return Written(row[0] or None, bool(row[4]), row[3] or None, self.explain, themes,
                        row[-1] or None)
 
 

@@ -10,10 +10,11 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from classifier import settings
+from classifier.batch import encoding as _encoding
 from classifier.data import schema
 from classifier.errors import Problem, TaggerError
 
@@ -45,6 +46,8 @@ class Record:
     id: str | int | None = None
     text: str | None = None
     error: str | None = None
+    meta: dict = field(default_factory=dict)  # the other fields of its object or row
+    encoding: str = _encoding.UTF8
 
     @property
     def problem(self) -> Problem | None:
@@ -57,6 +60,10 @@ class _Reading:
 
     fields: Fields
     max_chars: int
+    encoding: str | None = None  # forced, or else detected file by file
+
+    def not_decodable(self, detail: str = "") -> str:
+        return f"not {_encoding.label(self.encoding or _encoding.UTF8)}{detail}"
 
     @property
     def max_bytes(self) -> int:
@@ -68,16 +75,18 @@ class _Reading:
 
 
 def read_records(sources: Iterable[str], fields: Fields = Fields(), kind: str | None = None,
-                 max_chars: int | None = None) -> Iterator[Record]:
+                 max_chars: int | None = None, encoding: str | None = None) -> Iterator[Record]:
     """Records of every source in order: files, directories (recursively, sorted), ``-`` for stdin.
 
     ``kind`` (``jsonl``, ``csv`` or ``txt``) overrides the suffix of named files and stdin,
     which is otherwise read as JSONL; files in directories are always known by their suffix.
     A text longer than ``max_chars`` (default: the setting ``MAX_RECORD_CHARS``) is an error
     record, and so is a line, row or file over ``BYTES_PER_CHAR`` bytes a character, which is
-    skipped unread; reading goes on after either.
+    skipped unread; reading goes on after either. Each source is read in ``encoding`` if
+    given, else in the one it starts with a byte-order mark of, UTF-8, or a detected one.
     """
-    return _records(sources, _Reading(fields, _max_chars(max_chars)), kind)
+    forced = None if encoding is None else _encoding.checked(encoding)
+    return _records(sources, _Reading(fields, _max_chars(max_chars), forced), kind)
 
 
 def _max_chars(given: int | None) -> int:
@@ -133,6 +142,16 @@ def _read_file(path: str, kind: str, how: _Reading) -> Iterator[Record]:
 
 
 def _read(handle, path: str, kind: str, how: _Reading) -> Iterator[Record]:
+    with _encoding.opened(handle, how.encoding) as (stream, name):
+        how = replace(how, encoding=name)
+        try:
+            for record in _decoded(stream, path, kind, how):
+                yield record if name == _encoding.UTF8 else replace(record, encoding=name)
+        except UnicodeError as exc:  # not a decoding error of some bytes: of the whole stream
+            yield Record(path, None, error=how.not_decodable(f": {exc}"), encoding=name)
+
+
+def _decoded(handle, path: str, kind: str, how: _Reading) -> Iterator[Record]:
     if kind == "txt":
         yield _text_file(handle, path, how)
     elif kind == "csv":
@@ -169,7 +188,7 @@ def _text_file(handle, path: str, how: _Reading) -> Record:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        return Record(path, line, path, error=f"not UTF-8: {exc.reason}")
+        return Record(path, line, path, error=how.not_decodable(f": {exc.reason}"))
     if not text.strip():
         return Record(path, None, path, error="empty file")
     problem = schema.text_problem(text, "text", how.max_chars)
@@ -188,7 +207,8 @@ def _jsonl_records(handle, path: str, how: _Reading) -> Iterator[Record]:
         try:
             data = json.loads(raw.decode("utf-8-sig").rstrip())
         except UnicodeDecodeError as exc:
-            yield Record(path, number, error=f"not UTF-8: {exc.reason} at byte {exc.start + 1}")
+            yield Record(path, number,
+                         error=how.not_decodable(f": {exc.reason} at byte {exc.start + 1}"))
         except json.JSONDecodeError as exc:
             yield Record(path, number, error=f"invalid JSON: {exc.msg} (column {exc.colno})")
         else:
@@ -277,7 +297,7 @@ def _csv_row(header: list[str], row: list[str], how: _Reading, where) -> Record:
     try:
         "".join(row).encode("utf-8")
     except UnicodeEncodeError:
-        return Record(path, line, error="not UTF-8")
+        return Record(path, line, error=how.not_decodable())
     if len(row) != len(header):
         return Record(path, line, error=f"{len(row)} fields where the header has {len(header)}")
     data = {name: value for name, value in zip(header, row, strict=True) if value != ""}
@@ -295,6 +315,7 @@ def _checked(data, how: _Reading, path: str, line: int) -> Record:
     if problem is not None:
         return Record(path, line, error=str(problem))
     problem = schema.text_problem(text, how.fields.text, how.max_chars)
+    meta = {k: v for k, v in data.items() if k not in (how.fields.id, how.fields.text)}
     if problem is not None:
-        return Record(path, line, rid, error=str(problem))
-    return Record(path, line, rid, text)
+        return Record(path, line, rid, error=str(problem), meta=meta)
+    return Record(path, line, rid, text, meta=meta)

@@ -59,8 +59,11 @@ def _labelstudio(args) -> int:
         imported = from_export(args.file, taxonomy)
         _write(args.output, "".join(json.dumps(r, ensure_ascii=False) + "\n"
                                     for r in imported.records))
+        for disagreement in imported.disagreements:
+            print(f"tagger: warning: {disagreement}: left out", file=sys.stderr)
         print(f"imported {len(imported.records)} labelled task(s), skipped "
-              f"{imported.unannotated} without annotation", file=sys.stderr)
+              f"{imported.unannotated} without annotation and {len(imported.disagreements)} "
+              "whose annotators disagree", file=sys.stderr)
     return 0
 
 
@@ -87,10 +90,11 @@ def _add_labelstudio(commands) -> None:
 def _suggest(args) -> int:
     from classifier.batch.records import Fields, read_records
     from classifier.model.tagger import load_model
-    from classifier.training.suggest import exclude_from, suggest
+    from classifier.training.suggest import labelled_texts, suggest
 
     model = load_model(args.model)
-    exclude = exclude_from(list(read_records(args.exclude or [], Fields())))
+    labelled = [] if args.keep_labelled else (args.exclude or settings.default_data())
+    exclude = labelled_texts(labelled)
     records = read_records(args.inputs, Fields(args.id_field, args.text_field), args.input_format)
     tasks, errors = suggest(model, records, args.top, exclude)
     _write(args.output, "".join(json.dumps(t, ensure_ascii=False) + "\n" for t in tasks))
@@ -108,7 +112,11 @@ def _add_suggest(commands) -> None:
     sg.add_argument("inputs", nargs="+", metavar="INPUT", help="as for tagger tag")
     sg.add_argument("--top", type=int, default=50, help="how many paragraphs")
     sg.add_argument("-o", "--output", type=Path, help="output JSONL (default: stdout)")
-    sg.add_argument("--exclude", action="append", help="labelled JSONL whose texts to skip")
+    sg.add_argument("--exclude", action="append", type=Path, metavar="FILE",
+                    help="labelled JSONL (an 'id' is not needed) whose paragraphs to leave out "
+                    "(repeatable; default: every labelled file, labels/*.jsonl)")
+    sg.add_argument("--keep-labelled", action="store_true",
+                    help="leave no labelled paragraph out")
     sg.add_argument("--model", type=Path, default=None, help="artifact directory")
     sg.add_argument("--input-format", choices=("jsonl", "csv", "txt"))
     sg.add_argument("--id-field", default="id")

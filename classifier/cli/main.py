@@ -122,7 +122,8 @@ def _tag(args) -> int:
 
     model_dir = resolved(args.model or settings.default_model_dir())
     job = Job(str(model_dir), args.format, args.explain, args.min_score)
-    records = read_records(args.inputs, Fields(args.id_field, args.text_field), args.input_format)
+    records = read_records(args.inputs, Fields(args.id_field, args.text_field), args.input_format,
+                           encoding=args.encoding)
     with _progress(desc="tag", unit=" records") as bar:
         summary = run(records, job, args.output, resume=args.resume, strict=args.strict,
                       jobs=args.jobs, dask=args.dask, batch_size=args.batch_size,
@@ -153,6 +154,8 @@ def _add_tag(commands) -> None:
                      help="csv: a row per article, a score column per theme")
     tag.add_argument("--input-format", choices=("jsonl", "csv", "txt"),
                      help="how to read stdin and named files, whatever their suffix")
+    tag.add_argument("--encoding", metavar="NAME", help="read every input in this encoding "
+                     "(gb18030, utf-16 ...) instead of detecting each file's")
     tag.add_argument("--id-field", default="id", help="JSONL field or CSV column of the id")
     tag.add_argument("--text-field", default="text", help="JSONL field or CSV column of the text")
     tag.add_argument("--model", type=Path, default=None, help="artifact directory")
@@ -170,14 +173,21 @@ def _add_tag(commands) -> None:
 
 
 def _report(args) -> int:
-    from classifier.batch.report import count_output, plot, table
+    from classifier.batch import report
     from classifier.data.taxonomy import load_taxonomy
 
-    counts = count_output(args.file)
+    if args.period and not args.by:
+        raise TaggerError("--period groups the first --by field: give --by date")
+    if len(args.by or ()) > 2:
+        raise TaggerError("report counts by at most two fields (--by date --by region)")
+    counts = report.count_output(args.file, report.Grouping(tuple(args.by or ()), args.period))
     themes = [(t.id, t.name_zh) for t in load_taxonomy(args.taxonomy).themes]
-    print(table(counts, themes))
+    print(report.group_table(counts, themes) if args.by else report.table(counts, themes))
+    if args.csv:
+        (report.write_csv if args.by else report.write_totals_csv)(counts, args.csv, themes)
+        print(f"table: {args.csv}")
     if args.plot:
-        plot(counts, args.plot, themes)
+        (report.plot_groups if args.by else report.plot)(counts, args.plot, themes)
         print(f"chart: {args.plot}")
     return 0
 
@@ -185,7 +195,14 @@ def _report(args) -> int:
 def _add_report(commands) -> None:
     report = commands.add_parser("report", help="theme counts of a tag output, and a chart")
     report.add_argument("file", type=Path, help="JSONL output of tagger tag")
-    report.add_argument("--plot", type=Path, help="write a PNG bar chart here")
+    report.add_argument("--by", action="append", metavar="FIELD", help="count articles by "
+                        "this field of the output records (repeatable, at most twice: "
+                        "--by date --by region); articles without it count as 'unknown'")
+    report.add_argument("--period", choices=("month", "quarter", "year"), help="group the "
+                        "first --by field as dates (2024-03-15, 2024/3/15, 2024年3月15日) "
+                        "by month, quarter or year; a date that does not parse is 'unknown'")
+    report.add_argument("--plot", type=Path, help="write a PNG chart here")
+    report.add_argument("--csv", type=Path, help="write the table as CSV (UTF-8) here")
     report.add_argument("--taxonomy", type=Path, default=settings.default_taxonomy(),
                         help="themes to list even when no article has them")
     report.set_defaults(func=_report)

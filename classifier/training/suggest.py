@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from classifier.batch.records import Record
+from classifier.errors import DataError, Problem
 from classifier.model.tagger import Model
 from classifier.model.text import normalize, split_paragraphs
 
@@ -90,5 +92,24 @@ def _task(candidate: Candidate, scores: np.ndarray, model: Model, doubtful: int)
             "model_version": model.version}
 
 
-def exclude_from(records: list[Record]) -> frozenset[str]:
-    return frozenset(normalize(r.text) for r in records if r.text)
+def labelled_texts(paths) -> frozenset[str]:
+    """The normalised paragraph texts of labelled JSONL files, with or without an ``id``;
+    raises DataError naming each line that has no text."""
+    texts, problems = set(), []
+    for path in paths:
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataError(Problem(str(path), None, f"cannot read: {exc}")) from None
+        for number, line in enumerate(lines, 1):
+            try:
+                text = json.loads(line)["text"] if line.strip() else ""
+            except (ValueError, KeyError, TypeError):
+                text = None
+            if not isinstance(text, str):
+                problems.append(Problem(str(path), number, "no 'text' to exclude"))
+            elif text.strip():
+                texts.add(normalize(text))
+    if problems:
+        raise DataError(problems)
+    return frozenset(texts)

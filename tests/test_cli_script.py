@@ -5,6 +5,7 @@ real stdin and stdout)."""
 from __future__ import annotations
 
 import json
+import os
 
 from conftest import run_tagger, tagger
 
@@ -40,3 +41,12 @@ def test_version_names_the_installed_package():
 
     result = tagger("--version")
     assert (result.returncode, result.stdout.strip()) == (0, f"tagger {version('union-tagger')}")
+
+
+def test_shell_completion_offers_the_subcommands(tmp_path):
+    line = "tagger ta"
+    env = {**os.environ, "_ARGCOMPLETE": "1", "COMP_LINE": line, "COMP_POINT": str(len(line)),
+           "_ARGCOMPLETE_STDOUT_FILENAME": str(tmp_path / "candidates")}
+    result = run_tagger(env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "candidates").read_text().split() == ["tag"]  # "tag " in bash

@@ -36,3 +36,14 @@ def test_readme_documents_every_subcommand():
     assert "tagger data check" in commands and "tagger tag" in commands
     missing = [c for c in commands if f"`{c}" not in README]
     assert not missing, missing
+
+
+def test_readme_names_every_exit_status_in_one_place():
+    [statuses] = [p for p in README.split("\n\n") if p.startswith("Exit statuses")]
+    assert all(f"**{status}**" in statuses for status in (0, 1, 2, 3)), statuses
+    assert "usage error" in statuses and "error records" in statuses
+    assert "exits 1 on bad input" not in README
+
+
+def test_readme_says_how_to_enable_shell_completion():
+    assert 'eval "$(register-python-argcomplete tagger)"' in README

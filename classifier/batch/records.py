@@ -15,12 +15,13 @@ from pathlib import Path
 
 from classifier import settings
 from classifier.batch import encoding as _encoding
+from classifier.batch import html as _html
 from classifier.data import schema
 from classifier.errors import Problem, TaggerError
 
 STDIN = "-"
 # Suffixes a directory is searched for; a file named on the command line of another suffix is text.
-SUFFIXES = {".jsonl": "jsonl", ".csv": "csv", ".txt": "txt"}
+SUFFIXES = {".jsonl": "jsonl", ".csv": "csv", ".txt": "txt", ".html": "html", ".htm": "html"}
 # Articles are longer than the csv module's default field limit of 128 KiB.
 _CSV_FIELD_LIMIT = 64 * 1024 * 1024
 # A record is read up to this many bytes per character its text may have: room for JSON's
@@ -78,8 +79,9 @@ def read_records(sources: Iterable[str], fields: Fields = Fields(), kind: str | 
                  max_chars: int | None = None, encoding: str | None = None) -> Iterator[Record]:
     """Records of every source in order: files, directories (recursively, sorted), ``-`` for stdin.
 
-    ``kind`` (``jsonl``, ``csv`` or ``txt``) overrides the suffix of named files and stdin,
-    which is otherwise read as JSONL; files in directories are always known by their suffix.
+    ``kind`` (``jsonl``, ``csv``, ``txt`` or ``html``) overrides the suffix of named files and
+    stdin, which is otherwise read as JSONL; files in directories are always known by their
+    suffix. A web page is read for its article: text, title and date (``classifier.batch.html``).
     A text longer than ``max_chars`` (default: the setting ``MAX_RECORD_CHARS``) is an error
     record, and so is a line, row or file over ``BYTES_PER_CHAR`` bytes a character, which is
     skipped unread; reading goes on after either. Each source is read in ``encoding`` if
@@ -152,8 +154,8 @@ def _read(handle, path: str, kind: str, how: _Reading) -> Iterator[Record]:
 
 
 def _decoded(handle, path: str, kind: str, how: _Reading) -> Iterator[Record]:
-    if kind == "txt":
-        yield _text_file(handle, path, how)
+    if kind in ("txt", "html"):
+        yield _text_file(handle, path, how, kind)
     elif kind == "csv":
         yield from _csv_rows(_CsvLines(handle, how.max_bytes), path, how)
     else:
@@ -180,7 +182,8 @@ def _lines(handle, limit: int) -> Iterator[bytes | _Skipped]:
             yield line
 
 
-def _text_file(handle, path: str, how: _Reading) -> Record:
+def _text_file(handle, path: str, how: _Reading, kind: str) -> Record:
+    """A text file as one record, or a web page's article (its title and date as fields)."""
     data = handle.read(how.max_bytes + 1)
     if len(data) > how.max_bytes:
         return Record(path, None, path, error=how.too_long("file"))
@@ -189,12 +192,14 @@ def _text_file(handle, path: str, how: _Reading) -> Record:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         return Record(path, line, path, error=how.not_decodable(f": {exc.reason}"))
-    if not text.strip():
-        return Record(path, None, path, error="empty file")
-    problem = schema.text_problem(text, "text", how.max_chars)
+    page = _html.article(text) if kind == "html" and text.strip() else _html.Article(text, {})
+    if not page.text.strip():
+        return Record(path, None, path, error="no article text in the page" if text.strip()
+                      else "empty file")
+    problem = schema.text_problem(page.text, "text", how.max_chars)
     if problem is not None:
-        return Record(path, None, path, error=str(problem))
-    return Record(path, None, path, text)
+        return Record(path, None, path, error=str(problem), meta=page.fields)
+    return Record(path, None, path, page.text, meta=page.fields)
 
 
 def _jsonl_records(handle, path: str, how: _Reading) -> Iterator[Record]:

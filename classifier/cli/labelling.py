@@ -118,7 +118,7 @@ def _add_suggest(commands) -> None:
     sg.add_argument("--keep-labelled", action="store_true",
                     help="leave no labelled paragraph out")
     sg.add_argument("--model", type=Path, default=None, help="artifact directory")
-    sg.add_argument("--input-format", choices=("jsonl", "csv", "txt"))
+    sg.add_argument("--input-format", choices=("jsonl", "csv", "txt", "html"))
     sg.add_argument("--id-field", default="id")
     sg.add_argument("--text-field", default="text")
     sg.set_defaults(func=_suggest)

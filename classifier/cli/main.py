@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK
 """The ``tagger`` command: thin argument handling around pure functions in their own modules."""
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ import logging
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+
+import argcomplete
 
 from classifier import settings
 from classifier.batch.job import BATCH_SIZE
@@ -138,8 +141,9 @@ def _add_tag(commands) -> None:
                               "order; unreadable records become records with an 'error', and "
                               f"the exit status is then {RECORD_ERRORS_STATUS} (1 for an error "
                               "that stops the run, 0 when every record was tagged).")
-    tag.add_argument("inputs", nargs="+", metavar="INPUT", help="a .jsonl, .csv or .txt file "
-                     "(other names are text), a directory (its *.jsonl, *.csv and *.txt), "
+    tag.add_argument("inputs", nargs="+", metavar="INPUT", help="a .jsonl, .csv, .txt or "
+                     ".html/.htm file (other names are text; a web page is read for its "
+                     "article), a directory (its files of those suffixes), "
                      "or - for stdin (JSONL unless --input-format)")
     tag.add_argument("-o", "--output", type=Path, help="output file (default: stdout); written "
                      "to OUTPUT.part and renamed to OUTPUT when complete, so a run that stops "
@@ -152,7 +156,7 @@ def _add_tag(commands) -> None:
                      "is the complete output in input order, renamed to OUTPUT when complete")
     tag.add_argument("--format", choices=("jsonl", "csv"), default="jsonl",
                      help="csv: a row per article, a score column per theme")
-    tag.add_argument("--input-format", choices=("jsonl", "csv", "txt"),
+    tag.add_argument("--input-format", choices=("jsonl", "csv", "txt", "html"),
                      help="how to read stdin and named files, whatever their suffix")
     tag.add_argument("--encoding", metavar="NAME", help="read every input in this encoding "
                      "(gb18030, utf-16 ...) instead of detecting each file's")
@@ -281,7 +285,11 @@ def _logging_to_stderr(level: str):
 
 def main(argv=None) -> int:
     """Run one command; returns its exit status (argparse exits with 2 on a usage error)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    # Under shell completion (argcomplete's environment variables) this prints the candidates
+    # and exits; otherwise it returns at once.
+    argcomplete.autocomplete(parser)
+    args = parser.parse_args(argv)
     with _logging_to_stderr(args.log_level):
         quiet_jieba()
         return _run(args)

@@ -228,3 +228,13 @@ def test_other_fields_of_jsonl_objects_and_csv_rows_are_kept(tmp_path):
     csv = _write(tmp_path / "b.csv", "doc,title,body,url\nb,标题,乙,\n")
     assert [r.meta for r in read_records([jsonl])] == [{"date": "2024-05-01", "region": "海淀"}]
     assert [r.meta for r in read_records([csv], Fields("doc", "body"))] == [{"title": "标题"}]
+
+
+def test_the_records_to_expect_are_counted_ahead_except_from_stdin(tmp_path):
+    from classifier.batch.records import expected_records
+
+    (tmp_path / "a.jsonl").write_text('{"id": 1, "text": "甲"}\n\n{"id": 2, "text": "乙"}\n'
+                                      'not json\n', encoding="utf-8")
+    (tmp_path / "b.txt").write_text("丙\n丁\n", encoding="utf-8")
+    assert expected_records([str(tmp_path)]) == 4  # three lines of a.jsonl, one text file
+    assert expected_records([str(tmp_path / "b.txt"), "-"]) is None

@@ -75,6 +75,15 @@ class _Reading:
                 "characters takes (TAGGER_MAX_RECORD_CHARS); skipped")
 
 
+def expected_records(sources: list[str], fields: Fields = Fields(), kind: str | None = None,
+                     encoding: str | None = None) -> int | None:
+    """How many records the sources hold, for a progress bar's total and ETA; None when that
+    cannot be known ahead (standard input is read once)."""
+    if STDIN in map(str, sources):
+        return None
+    return sum(1 for _ in read_records(sources, fields, kind, encoding=encoding))
+
+
 def read_records(sources: Iterable[str], fields: Fields = Fields(), kind: str | None = None,
                  max_chars: int | None = None, encoding: str | None = None) -> Iterator[Record]:
     """Records of every source in order: files, directories (recursively, sorted), ``-`` for stdin.

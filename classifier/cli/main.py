@@ -120,17 +120,23 @@ def _serve(args) -> int:
 
 def _tag(args) -> int:
     from classifier.batch.job import Job, run
-    from classifier.batch.records import Fields, read_records
+    from classifier.batch.records import Fields, expected_records, read_records
     from classifier.model.artifact import resolved
 
     model_dir = resolved(args.model or settings.default_model_dir())
     job = Job(str(model_dir), args.format, args.explain, args.min_score)
-    records = read_records(args.inputs, Fields(args.id_field, args.text_field), args.input_format,
-                           encoding=args.encoding)
-    with _progress(desc="tag", unit=" records") as bar:
+    fields = Fields(args.id_field, args.text_field)
+    records = read_records(args.inputs, fields, args.input_format, encoding=args.encoding)
+    total = expected_records(args.inputs, fields, args.input_format, args.encoding)
+    # The first batch comes back once the model has loaded: until then the bar says so.
+    with _progress(desc="loading model", unit=" records", total=total) as bar:
+        def progress(count: int) -> None:
+            bar.set_description("tag", refresh=False)
+            bar.update(count)
+
         summary = run(records, job, args.output, resume=args.resume, strict=args.strict,
                       jobs=args.jobs, dask=args.dask, batch_size=args.batch_size,
-                      progress=bar.update, inputs=args.inputs)
+                      progress=progress, inputs=args.inputs)
     print(summary, file=sys.stderr)
     return RECORD_ERRORS_STATUS if summary.errors else 0
 

@@ -6,6 +6,8 @@ import math
 
 from flask import Blueprint, Flask, current_app, request
 
+import classifier
+
 from . import ops
 from .batching import get_batcher
 from .holder import get_holder
@@ -73,6 +75,7 @@ def model():
     described["themes"] = [{"id": t.id, "name_zh": t.name_zh, "name_en": t.name_en}
                            for t in served.taxonomy.themes]
     described["thresholds"] = served.theme_thresholds()
+    described["tagger_version"] = classifier.__version__
     return _finite(described)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from importlib.metadata import version
 
 import pytest
 from conftest import SEEDS
@@ -212,6 +213,7 @@ def test_themes_are_the_taxonomy_of_the_model(client, shipped):
 def test_model_gives_metadata_and_evaluation_but_no_paths(client, shipped):
     data = client.get("/v1/model").get_json()
     assert data["version"] == shipped.version
+    assert data["tagger_version"] == version("union-tagger")
     assert data["thresholds"] == shipped.theme_thresholds()
     assert [t["id"] for t in data["themes"]] == shipped.theme_ids
     assert data["cross_validation"]["model"]["macro_f1"] > 0

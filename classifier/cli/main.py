@@ -12,6 +12,7 @@ from pathlib import Path
 
 import argcomplete
 
+import classifier
 from classifier import settings
 from classifier.batch.job import BATCH_SIZE
 from classifier.cli import labelling as cli_labelling
@@ -218,20 +219,12 @@ def _add_report(commands) -> None:
     report.set_defaults(func=_report)
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("union-tagger")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tagger", description="Tag Chinese trade-union news "
                                      "with the themes of union work it reports.")
     parser.add_argument("--log-level", default=settings.get("LOG_LEVEL"))
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version",
+                        version=f"%(prog)s {classifier.__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     data = commands.add_parser("data", help="check labelled data").add_subparsers(

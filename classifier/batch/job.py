@@ -84,10 +84,16 @@ def describe(model_dir: str) -> ModelInfo:
 
 def segmenter(job: Job):
     """The model's segmenter, from its verified metadata only: a fraction of a full load."""
+    return _segmenter_of(job.model_dir)
+
+
+@functools.lru_cache(maxsize=4)
+def _segmenter_of(model_dir: str):
+    # Verified once per process and model: every batch segmented ahead asks for it.
     from classifier.model.artifact import Artifact
     from classifier.model.segmentation import segmenter_from_spec
 
-    artifact = Artifact(Path(job.model_dir))
+    artifact = Artifact(Path(model_dir))
     return segmenter_from_spec(artifact.verify()["segmenter"], artifact.path)
 
 

@@ -75,13 +75,31 @@ class _Reading:
                 "characters takes (TAGGER_MAX_RECORD_CHARS); skipped")
 
 
-def expected_records(sources: list[str], fields: Fields = Fields(), kind: str | None = None,
-                     encoding: str | None = None) -> int | None:
-    """How many records the sources hold, for a progress bar's total and ETA; None when that
-    cannot be known ahead (standard input is read once)."""
-    if STDIN in map(str, sources):
-        return None
-    return sum(1 for _ in read_records(sources, fields, kind, encoding=encoding))
+def expected_records(sources: list[str], kind: str | None = None) -> int | None:
+    """About how many records the sources hold, for a progress bar's total and ETA: lines of
+    JSONL, rows of CSV, one per other file, counted without parsing. None with standard input,
+    which is read once."""
+    total = 0
+    for source in map(str, sources):
+        if source == STDIN:
+            return None
+        if os.path.isdir(source):
+            found = [(os.path.join(root, name), SUFFIXES[Path(name).suffix.lower()])
+                     for root, _, names in os.walk(source) for name in names
+                     if Path(name).suffix.lower() in SUFFIXES]
+        else:
+            found = [(source, kind or SUFFIXES.get(Path(source).suffix.lower(), "txt"))]
+        total += sum(_expected_in(path, found_kind) for path, found_kind in found
+                     if os.path.isfile(path))
+    return total
+
+
+def _expected_in(path: str, kind: str) -> int:
+    if kind not in ("jsonl", "csv"):
+        return 1
+    with open(path, "rb") as handle:
+        lines = sum(1 for line in handle if line.strip())
+    return lines - 1 if kind == "csv" and lines else lines
 
 
 def read_records(sources: Iterable[str], fields: Fields = Fields(), kind: str | None = None,

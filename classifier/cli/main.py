@@ -128,7 +128,7 @@ def _tag(args) -> int:
     job = Job(str(model_dir), args.format, args.explain, args.min_score)
     fields = Fields(args.id_field, args.text_field)
     records = read_records(args.inputs, fields, args.input_format, encoding=args.encoding)
-    total = expected_records(args.inputs, fields, args.input_format, args.encoding)
+    total = expected_records(args.inputs, args.input_format)
     # The first batch comes back once the model has loaded: until then the bar says so.
     with _progress(desc="loading model", unit=" records", total=total) as bar:
         def progress(count: int) -> None:

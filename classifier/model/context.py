@@ -5,6 +5,7 @@ the union again."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,8 +60,10 @@ class Evidence:
         after[:-1][same_prev] = s[1:][same_prev]
         return np.maximum(before, after)
 
+    @functools.cached_property
     def inputs(self) -> tuple[np.ndarray, np.ndarray]:
-        """(paragraphs x themes x IN_ARTICLE, paragraphs x themes x ALONE) head inputs."""
+        """(paragraphs x themes x IN_ARTICLE, paragraphs x themes x ALONE) head inputs, made
+        once: tagging and each explained theme read them."""
         s = np.clip(self.scores, -_CLIP, _CLIP)
         n, t = s.shape
         article_named, share = self._article_union()
@@ -79,6 +82,21 @@ class Evidence:
             return np.stack([np.broadcast_to(column[c], (n, t)) for c in names], axis=2)
 
         return stack(IN_ARTICLE), stack(ALONE)
+
+
+def read(linear, gate, names_union, prepared, article_of) -> tuple[Evidence, object]:
+    """The evidence the heads read of prepared paragraphs grouped into articles by
+    ``article_of``, and the paragraphs' feature matrix; ``gate`` maps feature rows to log-odds
+    of union work, ``names_union`` normalised texts to whether they name a union body."""
+    found = linear.features.counts(prepared)
+    X = linear.features.weigh(found)
+    article_of = np.asarray(article_of, dtype=np.int64)
+    n_articles = int(article_of.max()) + 1 if len(article_of) else 0
+    # Texts of one paragraph are their own article: no second weighing.
+    articles = X if n_articles == len(article_of) else linear.features.weigh(
+        found.summed(article_matrix(article_of, n_articles)))
+    return Evidence(linear.decision(X), names_union(prepared.normalized),
+                    gate(articles)[article_of], gate(X), article_of, n_articles), X
 
 
 class Context:
@@ -113,7 +131,7 @@ class Context:
     def probabilities(self, evidence: Evidence) -> np.ndarray:
         """Calibrated probability per paragraph and theme: the in-article head, or the alone
         head for a text of one paragraph."""
-        in_article, alone = evidence.inputs()
+        in_article, alone = evidence.inputs
         z = np.einsum("ntk,tk->nt", in_article, self.in_article_coef_) + self.in_article_intercept_
         single = evidence.alone()
         if single.any():
@@ -124,7 +142,7 @@ class Context:
     def explain_weights(self, evidence: Evidence, i: int, j: int) -> tuple[float, float]:
         """For paragraph ``i`` and theme ``j``: how much one unit of the paragraph model's
         log-odds moves the final log-odds, and what the rest of the evidence adds."""
-        in_article, alone = evidence.inputs()
+        in_article, alone = evidence.inputs
         if evidence.alone()[i]:
             names, x, coef, intercept = (ALONE, alone[i, j], self.alone_coef_[j],
                                          self.alone_intercept_[j])

@@ -117,8 +117,12 @@ class Features:
         sublinear = self.settings.sublinear_tf
         word = weigh(found.word, self.word_idf, sublinear)
         char = weigh(found.char, self.char_idf, sublinear)
-        keywords = sp.csr_matrix(found.keywords @ self.keyword_themes).log1p()
-        return sp.hstack([word, char, keywords * self.settings.keyword_weight], format="csr")
+        return sp.hstack([word, char, self.keyword_block(found.keywords)], format="csr")
+
+    def keyword_block(self, presence: sp.csr_matrix) -> sp.csr_matrix:
+        """Per theme, the log-scaled number of its keywords present, at the block's weight."""
+        counts = sp.csr_matrix(presence @ self.keyword_themes).log1p()
+        return counts * self.settings.keyword_weight
 
     def transform(self, prepared: Prepared) -> sp.csr_matrix:
         return self.weigh(self.counts(prepared))

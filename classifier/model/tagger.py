@@ -11,7 +11,7 @@ from classifier import settings
 from classifier.data.taxonomy import Taxonomy
 from classifier.errors import ArtifactError, UnknownThemeError
 from classifier.model.artifact import Artifact, resolved
-from classifier.model.context import Context, Evidence, article_matrix
+from classifier.model.context import Context, read
 from classifier.model.features import FeatureSettings, prepare
 from classifier.model.linear import LinearModel
 from classifier.model.results import Explanation, Paragraph, Result, Term, ThemeScore
@@ -86,16 +86,8 @@ class Model:
     def evidence(self, paragraphs: list[str], article_of, segmented=None):
         """Everything the heads read of these paragraphs, and their feature matrix."""
         prepared = prepare(paragraphs, self.segmenter, segmented)
-        found = self.linear.features.counts(prepared)
-        X = self.linear.features.weigh(found)
-        article_of = np.asarray(article_of, dtype=np.int64)
-        n_articles = int(article_of.max()) + 1 if len(article_of) else 0
-        # Texts of one paragraph are their own article: no second weighing.
-        articles = X if n_articles == len(article_of) else self.linear.features.weigh(
-            found.summed(article_matrix(article_of, n_articles)))
-        evidence = Evidence(self.linear.decision(X), self.context.names_union(prepared.normalized),
-                            self.context.gate(articles)[article_of], self.context.gate(X),
-                            article_of, n_articles)
+        evidence, X = read(self.linear, self.context.gate, self.context.names_union, prepared,
+                           article_of)
         return evidence, X, prepared
 
     def scores(self, paragraphs: list[str], segmented: list[str] | None = None,

@@ -6,7 +6,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
-from classifier.model.context import Context, Evidence, article_matrix
+from classifier.model.context import Context, Evidence, article_matrix, read
 from classifier.model.linear import LinearModel
 from classifier.model.vocabulary import KeywordScanner
 from classifier.training.fitting import Corpus, TrainSettings
@@ -43,16 +43,12 @@ def fit_gate(linear: LinearModel, corpus: Corpus, settings: TrainSettings) -> tu
 
 def evidence(linear: LinearModel, gate: tuple, union_bodies, corpus: Corpus) -> Evidence:
     """What the heads read of a corpus, its paragraphs grouped into their articles."""
-    features = linear.features
-    found = features.counts(corpus.prepared)
-    X = features.weigh(found)
-    article_of, n_articles = corpus.articles()
-    articles = features.weigh(found.summed(article_matrix(article_of, n_articles)))
     coef, intercept = gate
     scanner = KeywordScanner(list(union_bodies))
-    names = np.array([bool(scanner.find(t)) for t in corpus.prepared.normalized], dtype=bool)
-    return Evidence(linear.decision(X), names, (articles @ coef + intercept)[article_of],
-                    X @ coef + intercept, article_of, n_articles)
+    article_of, _ = corpus.articles()
+    return read(linear, lambda X: X @ coef + intercept,
+                lambda texts: np.array([bool(scanner.find(t)) for t in texts], dtype=bool),
+                corpus.prepared, article_of)[0]
 
 
 def alone(evidence: Evidence) -> Evidence:
@@ -100,10 +96,10 @@ def _fit_head(inputs: np.ndarray, Y: np.ndarray, C: float) -> tuple[np.ndarray, 
 def fit_heads(found: Evidence, Y: np.ndarray, settings: TrainSettings) -> dict:
     """The in-article head from paragraphs of articles of two or more paragraphs, and the
     alone head from every paragraph read as a text of its own."""
-    in_article = found.inputs()[0]
+    in_article = found.inputs[0]
     rows = ~found.alone()
     article_coef, article_intercept = _fit_head(in_article[rows], Y[rows], settings.head_C)
-    alone_coef, alone_intercept = _fit_head(alone(found).inputs()[1], Y, settings.head_C)
+    alone_coef, alone_intercept = _fit_head(alone(found).inputs[1], Y, settings.head_C)
     return {"in_article_coef": article_coef, "in_article_intercept": article_intercept,
             "alone_coef": alone_coef, "alone_intercept": alone_intercept}
 

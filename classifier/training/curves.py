@@ -1,4 +1,4 @@
-"""Is more labelling worth it? A learning curve and a reliability table from cross-validation."""
+"""Is more labelling worth it? A learning curve from cross-validation by article."""
 
 from __future__ import annotations
 
@@ -42,15 +42,3 @@ def learning_curve(corpus: Corpus, taxonomy: Taxonomy, settings: TrainSettings, 
         macro = figures(corpus.Y[union], predicted[union], taxonomy.ids).macro_f1
         points.append((fraction, int(np.mean(sizes)), macro))
     return points
-
-
-def reliability(Y: np.ndarray, scores: np.ndarray, bins: int = 10) -> list[tuple]:
-    """(mean score, observed frequency, count) per score bin, all themes pooled."""
-    flat_y, flat_s = Y.ravel(), scores.ravel()
-    which = np.minimum((flat_s * bins).astype(int), bins - 1)
-    rows = []
-    for b in range(bins):
-        mask = which == b
-        if mask.any():
-            rows.append((float(flat_s[mask].mean()), float(flat_y[mask].mean()), int(mask.sum())))
-    return rows

@@ -50,13 +50,23 @@ def figures(Y: np.ndarray, P: np.ndarray, theme_ids) -> Figures:
     return Figures(themes, float(micro), float(np.mean(present)) if present else 0.0)
 
 
+def reliability(Y: np.ndarray, scores: np.ndarray, bins: int = 10) -> list[tuple]:
+    """(mean score, observed frequency, count) per score bin, all themes pooled."""
+    flat_y, flat_s = Y.ravel(), scores.ravel()
+    which = np.minimum((flat_s * bins).astype(int), bins - 1)
+    rows = []
+    for b in range(bins):
+        mask = which == b
+        if mask.any():
+            rows.append((float(flat_s[mask].mean()), float(flat_y[mask].mean()), int(mask.sum())))
+    return rows
+
+
 def calibration_error(Y: np.ndarray, P: np.ndarray, bins: int = 10) -> float:
     """Expected calibration error over every paragraph-theme score: the gap between score
     and observed frequency, weighted by how many scores fall in each bin."""
-    y, p = Y.ravel().astype(float), P.ravel()
-    which = np.minimum((p * bins).astype(int), bins - 1)
-    return float(sum(abs(p[which == b].mean() - y[which == b].mean()) * np.mean(which == b)
-                     for b in range(bins) if np.any(which == b)))
+    return float(sum(abs(score - seen) * count for score, seen, count in reliability(Y, P, bins))
+                 / Y.size)
 
 
 def tagged_share(predictions: np.ndarray, rows: np.ndarray) -> float | None:
@@ -134,9 +144,8 @@ def cross_validate(corpus: Corpus, taxonomy: Taxonomy, settings: TrainSettings,
     predicted, predicted_alone = np.zeros(Y.shape, bool), np.zeros(Y.shape, bool)
     fold_thresholds = []
     for train_idx, test_idx in folds:
-        mask = np.zeros(len(Y), dtype=bool)
-        mask[train_idx] = True
-        thresholds = tuned_thresholds(Y[mask], P[mask], PA[mask], in_article[mask], settings)
+        thresholds = tuned_thresholds(Y[train_idx], P[train_idx], PA[train_idx],
+                                      in_article[train_idx], settings)
         predicted[test_idx] = P[test_idx] >= thresholds[0]
         predicted_alone[test_idx] = PA[test_idx] >= thresholds[1]
         fold_thresholds.append(thresholds)

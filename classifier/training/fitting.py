@@ -131,8 +131,7 @@ def fit_features(prepared: Prepared, taxonomy: Taxonomy,
     keywords, incidence = keyword_theme_matrix(taxonomy.themes)
     fitted = Features(settings, word.get_feature_names_out(), word.idf_,
                       char.get_feature_names_out(), char.idf_, keywords, incidence)
-    counts = fitted.keyword_presence(prepared.normalized) @ incidence
-    X_keywords = sp.csr_matrix(counts).log1p() * settings.keyword_weight
+    X_keywords = fitted.keyword_block(fitted.keyword_presence(prepared.normalized))
     return fitted, sp.hstack([X_word, X_char, X_keywords], format="csr")
 
 

@@ -14,8 +14,13 @@ from classifier.model.linear import LinearModel
 from classifier.model.segmentation import get_segmenter
 from classifier.model.tagger import Model
 from classifier.training import context
-from classifier.training.curves import learning_curve, reliability
-from classifier.training.evaluation import CrossValidation, cross_validate, tuned_thresholds
+from classifier.training.curves import learning_curve
+from classifier.training.evaluation import (
+    CrossValidation,
+    cross_validate,
+    reliability,
+    tuned_thresholds,
+)
 from classifier.training.fitting import (
     Corpus,
     TrainSettings,

@@ -39,9 +39,9 @@ def find_suspects(examples: list[Example], corpus: Corpus, taxonomy: Taxonomy,
     """Paragraph-theme pairs whose out-of-fold score contradicts the label, worst first."""
     cv = cross_validate(corpus, taxonomy, settings, segmenter)
     scores = cv.probabilities
-    in_article = ~cv.evidence.alone()
-    cut = tuned_thresholds(corpus.Y, scores, cv.probabilities_alone, in_article, settings)
-    thresholds = cut[(~in_article).astype(int)]
+    cut = tuned_thresholds(corpus.Y, scores, cv.probabilities_alone, ~cv.evidence.alone(),
+                           settings)
+    thresholds = cut[cv.evidence.alone().astype(int)]  # as Context.cutoffs picks them
     clipped = np.clip(scores, 1e-6, 1 - 1e-6)
     surprise = np.where(corpus.Y == 1, -np.log(clipped), -np.log(1 - clipped))
     disagree = (corpus.Y == 1) != (scores >= thresholds)

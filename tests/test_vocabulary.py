@@ -17,7 +17,7 @@ from classifier.model.vocabulary import (
     KeywordScanner,
     WordVocabulary,
     counts,
-    tfidf,
+    weigh,
 )
 from classifier.training.fitting import TrainSettings, fit_features, vectorizers
 
@@ -53,7 +53,8 @@ def _vocabulary(vectorizer):
 ])
 def test_tfidf_equals_scikit_learns_transform(options):
     vectorizer = TfidfVectorizer(**{"lowercase": False, **options}).fit(TRAIN)
-    fast = tfidf(_vocabulary(vectorizer), vectorizer.idf_, NEW, vectorizer.sublinear_tf)
+    found = counts(_vocabulary(vectorizer), NEW)
+    fast = weigh(found, vectorizer.idf_, vectorizer.sublinear_tf)
     _same(fast, vectorizer.transform(NEW))
 
 

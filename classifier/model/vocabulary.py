@@ -98,11 +98,6 @@ def counts(vocabulary, documents: list[str]) -> sp.csr_matrix:
                           indptr), shape=(len(documents), n_columns))
 
 
-def tfidf(vocabulary, idf: np.ndarray, documents: list[str], sublinear_tf: bool) -> sp.csr_matrix:
-    """TF-IDF rows of unit length of the documents' terms."""
-    return weigh(counts(vocabulary, documents), idf, sublinear_tf)
-
-
 def weigh(matrix: sp.csr_matrix, idf: np.ndarray, sublinear_tf: bool) -> sp.csr_matrix:
     """TF-IDF rows of unit length from term counts, in scikit-learn's order of operations, so
     the numbers are the same to the last bit."""

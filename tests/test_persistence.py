@@ -107,7 +107,19 @@ def test_other_library_versions_are_refused(copy):
 
 def test_another_segmenter_version_is_refused(copy):
     _edit_metadata(copy, lambda m: m["segmenter"].update(version="0.1"))
-    with pytest.raises(ArtifactError, match="trained with jieba 0.1"):
+    with pytest.raises(ArtifactError, match="trained with rjieba 0.1"):
+        load_model(copy)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"implementation": "pkuseg"}, "trained with segmenter 'pkuseg'"),
+    ({"dictionary": "jieba 0.1"}, "dictionary of jieba 0.1"),
+    ({"terms": ["工会驿站"]}, "terms are not a mapping"),
+    ({"terms": {"工会驿站": 0}}, "terms are not a mapping"),
+])
+def test_a_segmenter_that_would_cut_otherwise_is_refused(copy, change, message):
+    _edit_metadata(copy, lambda m: m["segmenter"].update(change))
+    with pytest.raises(ArtifactError, match=message):
         load_model(copy)
 
 

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
-from classifier.model.segmentation import get_segmenter
+from classifier.model.segmentation import (
+    COMPILED,
+    REFERENCE,
+    Segmenter,
+    get_segmenter,
+    segmenter_from_spec,
+    term_frequencies,
+)
 from classifier.model.text import normalize, split_paragraphs
+
+LABELS = Path(__file__).resolve().parent.parent / "labels"
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -59,3 +72,31 @@ def test_tokenizing_from_threads_gives_the_serial_result(segmenter):
     with ThreadPoolExecutor(8) as pool:
         parallel = list(pool.map(segmenter.tokens, texts))
     assert parallel == serial
+
+
+def test_the_compiled_segmenter_cuts_every_labelled_paragraph_as_the_reference(segmenter):
+    """rjieba serves, jieba is the reference and the fallback: they must give the same tokens."""
+    texts = [normalize(json.loads(line)["text"]) for path in sorted(LABELS.glob("*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    reference = Segmenter(segmenter.terms, REFERENCE)
+    assert segmenter.implementation == COMPILED
+    assert len(texts) > 3000
+    differing = [t for t in texts if segmenter.tokens(t) != reference.tokens(t)]
+    assert differing == []
+
+
+def test_domain_terms_get_the_same_frequencies_from_either_implementation(taxonomy):
+    terms = taxonomy.dictionary_terms()
+    assert term_frequencies(terms, COMPILED) == term_frequencies(terms, REFERENCE)
+
+
+def test_without_the_compiled_segmenter_the_reference_serves_with_a_warning(
+        segmenter, monkeypatch, caplog):
+    spec = segmenter.spec()
+    monkeypatch.setitem(sys.modules, COMPILED, None)  # as if rjieba were not installed
+    with caplog.at_level(logging.WARNING):
+        fallback = segmenter_from_spec(spec, "model")
+    assert fallback.implementation == REFERENCE
+    assert "rjieba is not installed" in caplog.text
+    sentence = "市总工会新建工会驿站二十家,推动新就业形态劳动者入会"
+    assert fallback.tokens(sentence) == segmenter.tokens(sentence)

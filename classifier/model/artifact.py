@@ -18,7 +18,7 @@ from classifier.errors import ArtifactError
 ARRAYS_FILE = "model.npz"
 METADATA_FILE = "metadata.json"
 MANIFEST_FILE = "MANIFEST.sha256"
-FORMAT = 2
+FORMAT = 3
 # Libraries whose version must match between training and loading (major.minor).
 PINNED_LIBRARIES = ("numpy", "scipy")
 

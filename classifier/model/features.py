@@ -23,8 +23,6 @@ class FeatureSettings:
     """Feature choices, chosen by grouped cross-validation (see the report)."""
 
     char_ngrams: tuple[int, int] = (2, 3)
-    # jieba dictionary words rarer than this are left out of the segmenter (faster loading).
-    min_word_freq: int = 5
     sublinear_tf: bool = True
     min_df: int = 1
     # Scale of the per-theme keyword-count features relative to the unit-norm TF-IDF blocks.

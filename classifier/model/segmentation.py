@@ -1,90 +1,205 @@
-"""Word segmentation with jieba and the domain dictionary, loaded once per process."""
+"""Word segmentation: jieba's dictionary and algorithm (no HMM), with the domain terms added.
+
+Two implementations cut alike. rjieba (jieba-rs, compiled) is the one used; jieba (pure
+Python) is the reference, and the fallback where rjieba cannot be installed. They agree token
+for token because both get the domain terms with the same explicit frequencies and both count
+the dictionary's total as the sum of its distinct words (jieba itself double-counts re-added
+words). A test holds the two equal on every labelled paragraph.
+"""
 
 from __future__ import annotations
 
-import io
+import logging
+import math
 import re
 import threading
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
+from importlib.util import find_spec
 from pathlib import Path
-
-import jieba
 
 from classifier.errors import ArtifactError
 from classifier.model.text import normalize, split_paragraphs
 
+log = logging.getLogger(__name__)
+
+COMPILED = "rjieba"
+REFERENCE = "jieba"
+IMPLEMENTATIONS = (COMPILED, REFERENCE)
 _WORD = re.compile(r"\w")
 _LOCK = threading.Lock()
 _CACHE: dict[tuple, Segmenter] = {}
-NAME = "jieba"
 
 
-def _main_dictionary(min_freq: int) -> io.BytesIO:
-    """jieba's dictionary without its rarest words: a third of the size, three times faster to load.
+def installed(implementation: str) -> str | None:
+    """The installed version of an implementation, or None when it is not installed."""
+    try:
+        return version(implementation) if find_spec(implementation) is not None else None
+    except (ImportError, ValueError, PackageNotFoundError):
+        return None
 
-    Rare words (frequency below ``min_freq``) are mostly names and idioms; segmented into their
-    parts they still reach the model through the character n-grams. Filtered in memory: nothing
-    is written outside the project.
+
+class _Reference:
+    """jieba's Tokenizer over its whole dictionary, kept to jieba-rs's way of counting the total."""
+
+    def __init__(self):
+        import jieba
+
+        self._tokenizer = jieba.Tokenizer()
+        with open(Path(jieba.__file__).with_name("dict.txt"), "rb") as handle:
+            # Read directly: jieba would go through a marshal cache in the system temp dir.
+            freq, _ = self._tokenizer.gen_pfdict(handle)
+        self._tokenizer.FREQ, self._tokenizer.total = freq, sum(freq.values())
+        self._tokenizer.initialized = True
+
+    def add(self, word: str, freq: int) -> None:
+        old = self._tokenizer.FREQ.get(word, 0)
+        self._tokenizer.add_word(word, freq)
+        self._tokenizer.total -= old
+
+    def cut(self, text: str) -> list[str]:
+        return self._tokenizer.lcut(text, HMM=False)
+
+
+class _Compiled:
+    """rjieba's Jieba with its built-in copy of jieba's dictionary."""
+
+    def __init__(self):
+        import rjieba
+
+        self._jieba = rjieba.Jieba()
+
+    def add(self, word: str, freq: int) -> None:
+        self._jieba.add_word(word, freq, None)
+
+    def cut(self, text: str) -> list[str]:
+        return self._jieba.cut(text, False)
+
+
+def _cutter(implementation: str):
+    return _Compiled() if implementation == COMPILED else _Reference()
+
+
+def main_frequencies() -> dict[str, int]:
+    """jieba's dictionary as word → frequency; the last line wins, as in both implementations."""
+    import jieba
+
+    data = Path(jieba.__file__).with_name("dict.txt").read_bytes().decode("utf-8")
+    return {word: int(freq) for word, freq, *_ in map(str.split, data.splitlines())}
+
+
+def term_frequencies(terms, implementation: str = COMPILED) -> dict[str, int]:
+    """Frequencies that keep each domain term whole where jieba would have split it.
+
+    A term gets just more than the product of its parts' probabilities (jieba's
+    ``suggest_freq``), in two passes over the sorted terms so that terms built of other terms
+    see them. Computed once at training and stored with the model.
     """
-    with open(Path(jieba.__file__).with_name("dict.txt"), "rb") as handle:
-        kept = [line for line in handle if int(line.split()[1]) >= min_freq]
-    return io.BytesIO(b"".join(kept))
+    freqs = main_frequencies()
+    total = sum(freqs.values())
+    cutter = _cutter(implementation)
+    chosen: dict[str, int] = {}
+    for _ in range(2):
+        for term in sorted(set(terms)):
+            split = math.prod(freqs.get(part, 1) / total for part in cutter.cut(term))
+            freq = max(int(split * total) + 1, freqs.get(term, 1))
+            total += freq - freqs.get(term, 0)
+            freqs[term] = chosen[term] = freq
+            cutter.add(term, freq)
+    return chosen
 
 
 class Segmenter:
-    """A jieba tokenizer that keeps every dictionary term whole; safe to share between threads."""
+    """jieba segmentation with the domain terms kept whole; safe to share between threads."""
 
-    def __init__(self, terms=(), min_freq: int = 5):
-        self.terms = tuple(sorted(set(terms)))
-        self.min_freq = min_freq
-        self._jieba = jieba.Tokenizer()
-        # jieba would read its dictionary through a marshal cache in the system temp dir.
-        self._jieba.FREQ, self._jieba.total = self._jieba.gen_pfdict(_main_dictionary(min_freq))
-        self._jieba.initialized = True
-        for term in self.terms:
-            self._jieba.add_word(term)
-        # After the additions only reads happen, so concurrent cut() calls need no lock.
-        for term in self.terms:
-            self._jieba.suggest_freq(term, tune=True)
+    def __init__(self, terms: dict[str, int], implementation: str = COMPILED):
+        if implementation not in IMPLEMENTATIONS:
+            raise ValueError(f"unknown segmenter {implementation!r}; "
+                             f"one of {', '.join(IMPLEMENTATIONS)}")
+        self.terms = dict(sorted(terms.items()))
+        self.implementation = implementation
+        cutter = _cutter(implementation)
+        for term, freq in self.terms.items():
+            cutter.add(term, freq)
+        # After the additions only reads happen, so concurrent cuts need no lock.
+        self._cut = cutter.cut
 
     @property
     def key(self) -> tuple:
-        """What makes two segmenters cut alike: the jieba dictionary and the domain terms."""
-        return (self.min_freq, self.terms)
+        """What makes two segmenters cut alike: the domain terms and their frequencies."""
+        return tuple(self.terms.items())
 
     def spec(self) -> dict:
         """What a model artifact records of the segmenter it was trained with."""
-        return {"name": NAME, "version": version("jieba"), "min_word_freq": self.min_freq,
-                "terms": list(self.terms)}
+        return {"implementation": self.implementation,
+                "version": version(self.implementation),
+                "dictionary": f"jieba {version(REFERENCE)}", "hmm": False,
+                "terms": self.terms}
 
     def tokens(self, text: str) -> list[str]:
         """Word tokens of normalised text; punctuation and spaces dropped."""
-        return [t for t in self._jieba.lcut(text, HMM=False) if _WORD.search(t)]
+        return [t for t in self._cut(text) if _WORD.search(t)]
 
     def segment(self, text: str) -> str:
         """Tokens joined by single spaces: the form the word features split on."""
         return " ".join(self.tokens(text))
 
 
-def get_segmenter(terms=(), min_freq: int = 5) -> Segmenter:
-    """The process-wide segmenter for a dictionary, built on first use under a lock."""
-    key = (min_freq, *sorted(set(terms)))
+def _shared(terms: dict[str, int], implementation: str) -> Segmenter:
+    key = (implementation, *sorted(terms.items()))
     with _LOCK:
         if key not in _CACHE:
-            _CACHE[key] = Segmenter(key[1:], min_freq)
+            _CACHE[key] = Segmenter(terms, implementation)
         return _CACHE[key]
+
+
+def get_segmenter(terms=(), implementation: str | None = None) -> Segmenter:
+    """The process-wide segmenter for a list of domain terms, built on first use.
+
+    The compiled implementation when it is installed, else the reference (with a warning).
+    """
+    implementation = implementation or _usable(COMPILED, None)
+    key = ("terms", implementation, *sorted(set(terms)))
+    with _LOCK:
+        cached = _CACHE.get(key)
+    if cached is None:
+        cached = _shared(term_frequencies(terms, implementation), implementation)
+        with _LOCK:
+            _CACHE[key] = cached
+    return cached
+
+
+def _usable(implementation: str, recorded: str | None) -> str:
+    """The implementation to cut with for one a model records (or for training, when None)."""
+    if installed(implementation) is not None:
+        return implementation
+    if implementation == COMPILED:
+        log.warning("%s is not installed: segmenting with %s, which cuts alike but about ten "
+                    "times slower", COMPILED, REFERENCE)
+        return REFERENCE
+    raise ArtifactError(recorded or "segmenter", f"{implementation} is not installed")
 
 
 def segmenter_from_spec(spec: dict, where) -> Segmenter:
     """The segmenter a model was trained with; refuses one that would cut differently."""
-    if spec.get("name") != NAME:
-        raise ArtifactError(where, f"trained with segmenter {spec.get('name')!r}; "
-                            f"only {NAME!r} is available here")
-    installed = version("jieba")
-    if spec.get("version") != installed:
-        raise ArtifactError(where, f"trained with jieba {spec.get('version')}, but jieba "
-                            f"{installed} is installed; retrain with `tagger train`")
-    return get_segmenter(spec["terms"], spec["min_word_freq"])
+    implementation = spec.get("implementation")
+    if implementation not in IMPLEMENTATIONS:
+        raise ArtifactError(where, f"trained with segmenter {implementation!r}; "
+                            f"{', '.join(IMPLEMENTATIONS)} are known here")
+    if spec.get("dictionary") != f"jieba {installed(REFERENCE)}":
+        raise ArtifactError(where, f"trained with the dictionary of {spec.get('dictionary')}, "
+                            f"but jieba {installed(REFERENCE)} is installed; retrain with "
+                            "`tagger train`")
+    chosen = _usable(implementation, where)
+    if chosen == implementation and spec.get("version") != installed(implementation):
+        raise ArtifactError(where, f"trained with {implementation} {spec.get('version')}, but "
+                            f"{implementation} {installed(implementation)} is installed; "
+                            "retrain with `tagger train`")
+    terms = spec.get("terms")
+    if not isinstance(terms, dict) or not all(
+            isinstance(t, str) and isinstance(f, int) and f > 0 for t, f in terms.items()):
+        raise ArtifactError(where, "the segmenter's terms are not a mapping of words to "
+                            "positive frequencies")
+    return _shared(terms, chosen)
 
 
 def segment_paragraphs(texts, segmenter: Segmenter) -> list[str]:

@@ -39,7 +39,7 @@ class TrainOutcome:
 
 
 def segmenter_for(taxonomy: Taxonomy, settings: TrainSettings):
-    return get_segmenter(taxonomy.dictionary_terms(), settings.features.min_word_freq)
+    return get_segmenter(taxonomy.dictionary_terms())
 
 
 def corpus_from_examples(examples, taxonomy: Taxonomy, settings: TrainSettings) -> Corpus:

@@ -55,7 +55,7 @@ def test_tfidf_equals_scikit_learns_transform(options):
     vectorizer = TfidfVectorizer(**{"lowercase": False, **options}).fit(TRAIN)
     found = counts(_vocabulary(vectorizer), NEW)
     fast = weigh(found, vectorizer.idf_, vectorizer.sublinear_tf)
-    _same(fast, vectorizer.transform(NEW))
+    _same(fast.tocsr(), vectorizer.transform(NEW))
 
 
 def test_counts_equal_scikit_learns_counts():
@@ -63,8 +63,8 @@ def test_counts_equal_scikit_learns_counts():
         TRAIN + ["驿站驿站驿站"])
     texts = [*NEW, "驿站驿站驿站驿站"]
     found = counts(_vocabulary(vectorizer), texts)
-    _same(found, vectorizer.transform(texts))
-    assert found[-1, vectorizer.vocabulary_["驿站"]] == 4
+    _same(found.tocsr(), vectorizer.transform(texts))
+    assert found.tocsr()[-1, vectorizer.vocabulary_["驿站"]] == 4
 
 
 def test_character_n_grams_beyond_three_are_refused():
@@ -104,14 +104,15 @@ def test_scanner_finds_every_keyword_in_the_text(text, found):
     assert {KEYWORDS[i] for i in scanner.find(normalize(text))} == found
 
 
-def test_scanner_presence_matrix_marks_each_text_row():
-    scanner = KeywordScanner(KEYWORDS)
-    matrix = scanner.presence(["驿站", "", "建会率"])
-    assert matrix.shape == (3, len(KEYWORDS))
-    assert [sorted(KEYWORDS[i] for i in row.indices) for row in matrix] == [
-        ["驿站"], [], ["会率", "建会", "建会率"]]
+def test_keyword_counts_give_per_theme_how_many_of_its_keywords_occur(model):
+    texts = [normalize("市总工会新建工会驿站二十家,组织外卖骑手集中入会,开展劳动和技能竞赛"), "",
+             normalize("拨打12351职工服务热线获得法律援助")]
+    found = model.linear.features.keyword_counts(texts)
+    expected = [[len({k for k in model.taxonomy[tid].keywords if k in text})
+                 for tid in model.theme_ids] for text in texts]
+    assert found.tolist() == expected
+    assert found.sum() > 3
 
 
 def test_a_scanner_without_keywords_finds_nothing():
     assert KeywordScanner([]).find("工会驿站") == set()
-    assert KeywordScanner([]).presence(["工会", ""]).shape == (2, 0)

@@ -9,7 +9,6 @@ import functools
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from classifier.model.vocabulary import KeywordScanner
 
@@ -20,12 +19,6 @@ IN_ARTICLE = ("score", "article_names_union", "article_union_share", "paragraph_
 # Inputs of the head that scores a text of one paragraph, which is its own context.
 ALONE = ("score", "paragraph_names_union", "score_if_paragraph_names_union", "paragraph_gate")
 _CLIP = 8.0
-
-
-def article_matrix(article_of: np.ndarray, n_articles: int) -> sp.csr_matrix:
-    """Articles x paragraphs, 1 where the paragraph belongs to the article: sums per article."""
-    n = len(article_of)
-    return sp.csr_matrix((np.ones(n), (article_of, np.arange(n))), shape=(n_articles, n))
 
 
 @dataclass
@@ -41,18 +34,23 @@ class Evidence:
 
     def alone(self) -> np.ndarray:
         """Which paragraphs are a text of their own."""
+        return self._alone
+
+    @functools.cached_property
+    def _alone(self) -> np.ndarray:
         sizes = np.bincount(self.article_of, minlength=self.n_articles)
         return sizes[self.article_of] == 1
 
+    @functools.cached_property
     def _article_union(self) -> tuple[np.ndarray, np.ndarray]:
         sizes = np.bincount(self.article_of, minlength=self.n_articles)
         named = np.bincount(self.article_of, weights=self.names_union, minlength=self.n_articles)
         share = named / np.maximum(sizes, 1)
-        return (named > 0)[self.article_of].astype(float), share[self.article_of]
+        return (named > 0)[self.article_of].astype(float)[:, None], share[self.article_of]
 
     def _neighbours(self) -> np.ndarray:
         """The larger log-odds of the paragraphs before and after, within the article."""
-        s = np.clip(self.scores, -_CLIP, _CLIP)
+        s = self._score
         before = np.full_like(s, -_CLIP)
         after = np.full_like(s, -_CLIP)
         same_prev = self.article_of[1:] == self.article_of[:-1]
@@ -60,28 +58,54 @@ class Evidence:
         after[:-1][same_prev] = s[1:][same_prev]
         return np.maximum(before, after)
 
-    @functools.cached_property
+    @property
     def inputs(self) -> tuple[np.ndarray, np.ndarray]:
-        """(paragraphs x themes x IN_ARTICLE, paragraphs x themes x ALONE) head inputs, made
-        once: tagging and each explained theme read them."""
-        s = np.clip(self.scores, -_CLIP, _CLIP)
-        n, t = s.shape
-        article_named, share = self._article_union()
-        up = self.names_union.astype(float)
-        column = {
-            "score": s, "article_names_union": article_named[:, None],
-            "article_union_share": share[:, None], "paragraph_names_union": up[:, None],
-            "score_if_article_names_union": s * article_named[:, None],
-            "score_if_paragraph_names_union": s * up[:, None],
-            "article_gate": np.clip(self.article_gate, -_CLIP, _CLIP)[:, None],
-            "paragraph_gate": np.clip(self.paragraph_gate, -_CLIP, _CLIP)[:, None],
-            "neighbours_if_article_names_union": self._neighbours() * article_named[:, None],
-        }
+        """(paragraphs x themes x IN_ARTICLE, paragraphs x themes x ALONE) head inputs."""
+        return self.in_article_inputs, self.alone_inputs
 
-        def stack(names):
-            return np.stack([np.broadcast_to(column[c], (n, t)) for c in names], axis=2)
+    @functools.cached_property
+    def in_article_inputs(self) -> np.ndarray:
+        """What the in-article head reads, made once: tagging and each explained theme read it."""
+        return self._stack(IN_ARTICLE)
 
-        return stack(IN_ARTICLE), stack(ALONE)
+    @functools.cached_property
+    def alone_inputs(self) -> np.ndarray:
+        """What the head for a text of one paragraph reads."""
+        return self._stack(ALONE)
+
+    @functools.cached_property
+    def _score(self) -> np.ndarray:
+        return np.clip(self.scores, -_CLIP, _CLIP)
+
+    def _column(self, name: str) -> np.ndarray:
+        """One head input, paragraphs x themes or paragraphs x 1; made only when a head reads
+        it (a text of one paragraph needs four of the nine)."""
+        match name:
+            case "score":
+                return self._score
+            case "article_names_union":
+                return self._article_union[0]
+            case "article_union_share":
+                return self._article_union[1][:, None]
+            case "paragraph_names_union":
+                return self.names_union.astype(float)[:, None]
+            case "score_if_article_names_union":
+                return self._score * self._article_union[0]
+            case "score_if_paragraph_names_union":
+                return self._score * self.names_union.astype(float)[:, None]
+            case "article_gate":
+                return np.clip(self.article_gate, -_CLIP, _CLIP)[:, None]
+            case "paragraph_gate":
+                return np.clip(self.paragraph_gate, -_CLIP, _CLIP)[:, None]
+            case "neighbours_if_article_names_union":
+                return self._neighbours() * self._article_union[0]
+        raise KeyError(name)
+
+    def _stack(self, names) -> np.ndarray:
+        stacked = np.empty((*self.scores.shape, len(names)))
+        for k, name in enumerate(names):
+            stacked[:, :, k] = self._column(name)
+        return stacked
 
 
 def read(linear, gate, names_union, prepared, article_of) -> tuple[Evidence, object]:
@@ -94,9 +118,11 @@ def read(linear, gate, names_union, prepared, article_of) -> tuple[Evidence, obj
     n_articles = int(article_of.max()) + 1 if len(article_of) else 0
     # Texts of one paragraph are their own article: no second weighing.
     articles = X if n_articles == len(article_of) else linear.features.weigh(
-        found.summed(article_matrix(article_of, n_articles)))
-    return Evidence(linear.decision(X), names_union(prepared.normalized),
-                    gate(articles)[article_of], gate(X), article_of, n_articles), X
+        found.summed(article_of, n_articles))
+    paragraph_gate = gate(X)
+    article_gate = paragraph_gate if articles is X else gate(articles)[article_of]
+    return Evidence(linear.decision(X), names_union(prepared.normalized), article_gate,
+                    paragraph_gate, article_of, n_articles), X
 
 
 class Context:
@@ -131,24 +157,27 @@ class Context:
     def probabilities(self, evidence: Evidence) -> np.ndarray:
         """Calibrated probability per paragraph and theme: the in-article head, or the alone
         head for a text of one paragraph."""
-        in_article, alone = evidence.inputs
-        z = np.einsum("ntk,tk->nt", in_article, self.in_article_coef_) + self.in_article_intercept_
         single = evidence.alone()
-        if single.any():
-            z[single] = (np.einsum("ntk,tk->nt", alone[single], self.alone_coef_)
-                         + self.alone_intercept_)
+        if single.all():  # texts of one paragraph only: the in-article head has nothing to do
+            z = np.einsum("ntk,tk->nt", evidence.alone_inputs, self.alone_coef_)
+            z += self.alone_intercept_
+        else:
+            z = (np.einsum("ntk,tk->nt", evidence.in_article_inputs, self.in_article_coef_)
+                 + self.in_article_intercept_)
+            if single.any():
+                z[single] = (np.einsum("ntk,tk->nt", evidence.alone_inputs[single],
+                                       self.alone_coef_) + self.alone_intercept_)
         return 1.0 / (1.0 + np.exp(-z))
 
     def explain_weights(self, evidence: Evidence, i: int, j: int) -> tuple[float, float]:
         """For paragraph ``i`` and theme ``j``: how much one unit of the paragraph model's
         log-odds moves the final log-odds, and what the rest of the evidence adds."""
-        in_article, alone = evidence.inputs
         if evidence.alone()[i]:
-            names, x, coef, intercept = (ALONE, alone[i, j], self.alone_coef_[j],
+            names, x, coef, intercept = (ALONE, evidence.alone_inputs[i, j], self.alone_coef_[j],
                                          self.alone_intercept_[j])
         else:
-            names, x, coef, intercept = (IN_ARTICLE, in_article[i, j], self.in_article_coef_[j],
-                                         self.in_article_intercept_[j])
+            names, x, coef, intercept = (IN_ARTICLE, evidence.in_article_inputs[i, j],
+                                         self.in_article_coef_[j], self.in_article_intercept_[j])
         weight, value = dict(zip(names, coef, strict=True)), dict(zip(names, x, strict=True))
         slope = (weight["score"] + weight["score_if_paragraph_names_union"]
                  * value["paragraph_names_union"]

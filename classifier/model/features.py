@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from classifier.model.segmentation import Segmenter
 from classifier.model.text import normalize
 from classifier.model.vocabulary import (
+    Cells,
     CharVocabulary,
     KeywordScanner,
     WordVocabulary,
@@ -54,30 +54,30 @@ def prepare(texts, segmenter: Segmenter, segmented: list[str] | None = None) -> 
     return Prepared(normalized, list(segmented))
 
 
-def keyword_theme_matrix(themes) -> tuple[list[str], sp.csr_matrix]:
-    """Keyword vocabulary and its keyword-by-theme incidence matrix, from taxonomy themes."""
+def keyword_incidence(themes) -> tuple[list[str], np.ndarray]:
+    """Keyword vocabulary and its (keyword, theme) pairs, from taxonomy themes."""
     vocabulary = sorted({kw for theme in themes for kw in theme.keywords})
     index = {kw: i for i, kw in enumerate(vocabulary)}
-    rows, cols = [], []
-    for col, theme in enumerate(themes):
-        for kw in set(theme.keywords):
-            rows.append(index[kw])
-            cols.append(col)
-    shape = (len(vocabulary), len(themes))
-    return vocabulary, sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+    pairs = sorted((index[kw], col) for col, theme in enumerate(themes)
+                   for kw in set(theme.keywords))
+    return vocabulary, np.array(pairs, dtype=np.int64).reshape(-1, 2).T
 
 
 @dataclass
 class Counts:
-    """Term counts of the word and character blocks and keyword presence, per text."""
+    """Term counts of the word and character blocks, and per theme the number of its keywords
+    present, per text: raw counts, so they add up over an article's paragraphs."""
 
-    word: sp.csr_matrix
-    char: sp.csr_matrix
-    keywords: sp.csr_matrix
+    word: Cells
+    char: Cells
+    keywords: np.ndarray  # texts x themes
 
-    def summed(self, groups: sp.csr_matrix) -> Counts:
-        """Counts of groups of texts (``groups`` is groups x texts), such as articles."""
-        return Counts(groups @ self.word, groups @ self.char, groups @ self.keywords)
+    def summed(self, group_of: np.ndarray, n_groups: int) -> Counts:
+        """Counts of groups of texts, such as articles; ``group_of`` gives each text's group."""
+        keywords = np.zeros((n_groups, self.keywords.shape[1]))
+        np.add.at(keywords, group_of, self.keywords)
+        return Counts(self.word.grouped(group_of, n_groups),
+                      self.char.grouped(group_of, n_groups), keywords)
 
 
 class Features:
@@ -87,43 +87,64 @@ class Features:
     ARRAYS = ("word_terms", "word_idf", "char_terms", "char_idf", "keywords", "keyword_themes")
 
     def __init__(self, settings: FeatureSettings, word_terms, word_idf, char_terms, char_idf,
-                 keywords, keyword_themes: sp.csr_matrix):
+                 keywords, keyword_themes: np.ndarray, n_themes: int):
         self.settings = settings
         self.word = WordVocabulary(word_terms)
         self.char = CharVocabulary(char_terms, settings.char_ngrams)
         self.word_idf = np.asarray(word_idf, dtype=np.float64)
         self.char_idf = np.asarray(char_idf, dtype=np.float64)
         self.keywords = np.asarray(keywords, dtype=str)
-        self.keyword_themes = sp.csr_matrix(keyword_themes)
+        # (keyword, theme) pairs: which themes each keyword counts for.
+        self.keyword_themes = np.asarray(keyword_themes, dtype=np.int64).reshape(2, -1)
+        self.n_themes = n_themes
+        self._themes_of: list[list[int]] = [[] for _ in self.keywords]
+        for keyword, theme in self.keyword_themes.T.tolist():
+            self._themes_of[keyword].append(theme)
         self._scanner = KeywordScanner(self.keywords.tolist())
 
     @property
     def n_features(self) -> int:
-        return len(self.word) + len(self.char) + self.keyword_themes.shape[1]
+        return len(self.word) + len(self.char) + self.n_themes
 
-    def keyword_presence(self, normalized: list[str]) -> sp.csr_matrix:
-        """Paragraph-by-keyword matrix, 1 where the keyword occurs anywhere in the paragraph."""
-        return self._scanner.presence(normalized)
+    def keyword_counts(self, normalized: list[str]) -> np.ndarray:
+        """Per text and theme, how many of the theme's keywords occur in the text."""
+        n_themes = self.n_themes
+        cells = [i * n_themes + theme for i, text in enumerate(normalized)
+                 for keyword in self._scanner.find(text) for theme in self._themes_of[keyword]]
+        return np.bincount(np.array(cells, dtype=np.int64), minlength=len(normalized) * n_themes
+                           ).reshape(len(normalized), n_themes).astype(np.float64)
 
     def counts(self, prepared: Prepared) -> Counts:
-        """Raw counts of every block: they add up over an article's paragraphs."""
+        """Raw counts of every block."""
         return Counts(counts(self.word, prepared.segmented), counts(self.char, prepared.normalized),
-                      self.keyword_presence(prepared.normalized))
+                      self.keyword_counts(prepared.normalized))
 
-    def weigh(self, found: Counts) -> sp.csr_matrix:
-        """The feature matrix of counts: TF-IDF blocks and log-scaled keyword counts per theme."""
+    def keyword_block(self, keyword_counts: np.ndarray) -> np.ndarray:
+        """Per theme, the log-scaled number of its keywords present, at the block's weight."""
+        return np.log1p(keyword_counts) * self.settings.keyword_weight
+
+    def weigh(self, found: Counts) -> Cells:
+        """The feature matrix of counts: TF-IDF blocks and log-scaled keyword counts per theme,
+        side by side."""
         sublinear = self.settings.sublinear_tf
         word = weigh(found.word, self.word_idf, sublinear)
         char = weigh(found.char, self.char_idf, sublinear)
-        return sp.hstack([word, char, self.keyword_block(found.keywords)], format="csr")
+        block = self.keyword_block(found.keywords)
+        kw_rows, kw_columns = np.nonzero(block)
+        offset = len(self.word) + len(self.char)
+        rows = np.concatenate([word.rows, char.rows, kw_rows])
+        columns = np.concatenate([word.columns, char.columns + len(self.word),
+                                  kw_columns + offset])
+        values = np.concatenate([word.values, char.values, block[kw_rows, kw_columns]])
+        if found.word.shape[0] > 1:
+            # Row by row, in column order: word, then character, then keyword columns.
+            order = np.argsort(rows, kind="stable")
+            rows, columns, values = rows[order], columns[order], values[order]
+        return Cells(rows, columns, values, (found.word.shape[0], self.n_features))
 
-    def keyword_block(self, presence: sp.csr_matrix) -> sp.csr_matrix:
-        """Per theme, the log-scaled number of its keywords present, at the block's weight."""
-        counts = sp.csr_matrix(presence @ self.keyword_themes).log1p()
-        return counts * self.settings.keyword_weight
-
-    def transform(self, prepared: Prepared) -> sp.csr_matrix:
-        return self.weigh(self.counts(prepared))
+    def transform(self, prepared: Prepared):
+        """The feature matrix as a scipy CSR matrix, as training reads it."""
+        return self.weigh(self.counts(prepared)).tocsr()
 
     def names(self, theme_ids) -> np.ndarray:
         """A readable name per column; keyword columns are named ``keywords:<theme id>``."""
@@ -131,15 +152,17 @@ class Features:
                                np.array([f"keywords:{t}" for t in theme_ids], dtype=object)])
 
     def to_arrays(self) -> dict[str, np.ndarray]:
-        incidence = self.keyword_themes.tocoo()
         return {"word_terms": self.word.terms, "word_idf": self.word_idf,
                 "char_terms": self.char.terms, "char_idf": self.char_idf,
-                "keywords": self.keywords,
-                "keyword_themes": np.stack([incidence.row, incidence.col]).astype(np.int64)}
+                "keywords": self.keywords, "keyword_themes": self.keyword_themes}
 
     @classmethod
     def from_arrays(cls, arrays, settings: FeatureSettings, n_themes: int) -> Features:
-        rows, cols = arrays["keyword_themes"]
-        incidence = sp.csr_matrix((np.ones(len(rows)), (rows, cols)),
-                                  shape=(len(arrays["keywords"]), n_themes))
-        return cls(settings, *(arrays[name] for name in cls.ARRAYS[:-1]), incidence)
+        """Rebuild from stored arrays; a ValueError says what does not fit."""
+        keyword_themes = arrays["keyword_themes"]
+        if keyword_themes.size and not (
+                keyword_themes.shape[0] == 2 and 0 <= keyword_themes.min()
+                and keyword_themes[0].max() < len(arrays["keywords"])
+                and keyword_themes[1].max() < n_themes):
+            raise ValueError("keyword_themes pairs do not fit the keywords and themes")
+        return cls(settings, *(arrays[name] for name in cls.ARRAYS), n_themes)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from classifier.model.features import Features, FeatureSettings, Prepared
 
@@ -27,7 +26,7 @@ class LinearModel:
     def n_themes(self) -> int:
         return len(self.intercept_)
 
-    def transform(self, prepared: Prepared) -> sp.csr_matrix:
+    def transform(self, prepared: Prepared):
         return self.features.transform(prepared)
 
     def decision(self, X) -> np.ndarray:

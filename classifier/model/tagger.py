@@ -226,7 +226,7 @@ class Model:
                      min_score) -> Explanation:
         best = int(np.argmax(scores[:, j]))
         slope, context = self.context.explain_weights(evidence, best, j)
-        weights = self._term_weights(X[best], j, prepared.normalized[best])
+        weights = self._term_weights(*X.row(best), j, prepared.normalized[best])
         ranked = sorted(((t, w * slope) for t, w in weights.items()), key=lambda kv: -kv[1])
         up = tuple(Term(t, round(float(w), 2)) for t, w in ranked[:top] if round(w, 2) > 0)
         down = tuple(Term(t, round(float(w), 2)) for t, w in reversed(ranked[-top:])
@@ -236,12 +236,12 @@ class Model:
                            self._threshold(cutoffs[best, j], min_score), best, up, down,
                            round(context, 2))
 
-    def _term_weights(self, row, j: int, normalized: str) -> dict[str, float]:
+    def _term_weights(self, columns, values, j: int, normalized: str) -> dict[str, float]:
         if self._feature_names is None:
             self._feature_names = self.linear.features.names(self.theme_ids)
         weights: dict[str, float] = {}
-        contributions = row.data * self.linear.coef_[row.indices, j]
-        for index, value in zip(row.indices, contributions, strict=True):
+        contributions = values * self.linear.coef_[columns, j]
+        for index, value in zip(columns.tolist(), contributions.tolist(), strict=True):
             name = self._feature_names[index]
             if name.startswith("keywords:"):
                 matched = [k for k in self.taxonomy[name[9:]].keywords if k in normalized]

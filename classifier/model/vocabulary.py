@@ -2,19 +2,23 @@
 
 The matrices equal scikit-learn's ``TfidfVectorizer.transform`` of the vectorizers they were
 fitted as (tests hold them equal), computed with numpy alone: tagging never imports
-scikit-learn, and no out-of-vocabulary n-gram costs a Python exception.
+scikit-learn, no out-of-vocabulary n-gram costs a Python exception, and a call on a few
+paragraphs builds no scipy matrix at all.
 """
 
 from __future__ import annotations
 
 import re
-from itertools import chain
+from dataclasses import dataclass
+from itertools import chain, repeat
 
+import ahocorasick
 import numpy as np
-import scipy.sparse as sp
 
 _TOKENS = re.compile(r"(?u)\S+")
 _WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's character analyzer
+# Up to this many rows, a product is cheaper without building a scipy matrix.
+_FEW_ROWS = 16
 
 
 class WordVocabulary:
@@ -39,10 +43,11 @@ class WordVocabulary:
 
 
 class CharVocabulary:
-    """Character n-grams (n <= 3) as sorted integer codes.
+    """Character n-grams (n <= 3) as integer codes, looked up in a code-to-column dict.
 
     An n-gram's code packs its code points (21 bits each) and a bit for its length, so the
-    n-grams of a whole batch are made and looked up in numpy rather than one by one.
+    n-grams of a whole batch are made in numpy, and each costs one lookup of a small int (no
+    string is made for it).
     """
 
     def __init__(self, terms, ngram_range: tuple[int, int]):
@@ -50,20 +55,22 @@ class CharVocabulary:
             raise ValueError(f"character n-grams up to 3, not {ngram_range[1]}")
         self.terms = np.asarray(terms, dtype=str)
         self.ngram_range = tuple(ngram_range)
-        codes = np.array([self._code(term) for term in self.terms.tolist()], dtype=np.uint64)
-        order = np.argsort(codes)
-        self._codes = codes[order]
-        self._columns = order.astype(np.int64)
+        self._columns = dict(zip(self._codes(self.terms).tolist(), range(len(self.terms)),
+                                 strict=True))
 
     def __len__(self) -> int:
         return len(self.terms)
 
     @staticmethod
-    def _code(term: str) -> int:
-        code = 0
-        for char in term:
-            code = (code << 21) | ord(char)
-        return code | (1 << (60 + len(term)))
+    def _codes(terms: np.ndarray) -> np.ndarray:
+        """Each term's code, as ``find`` makes them from text."""
+        terms = terms.astype("<U3")
+        points = terms.view(np.uint32).reshape(-1, 3).astype(np.uint64)
+        lengths = np.char.str_len(terms)
+        codes = np.zeros(len(terms), dtype=np.uint64)
+        for k in range(3):
+            codes = np.where(k < lengths, (codes << np.uint64(21)) | points[:, k], codes)
+        return codes | (np.uint64(1) << (np.uint64(60) + lengths.astype(np.uint64)))
 
     def find(self, documents: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(document, column) of every in-vocabulary n-gram, repeats included."""
@@ -75,79 +82,110 @@ class CharVocabulary:
         rows, columns = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
         for n in range(self.ngram_range[0], self.ngram_range[1] + 1):
             starts = len(points) - n + 1
-            if starts <= 0 or not len(self._codes):
+            if starts <= 0:
                 continue
             code = points[:starts].copy()
             for k in range(1, n):
                 code = (code << np.uint64(21)) | points[k:k + starts]
             code |= np.uint64(1 << (60 + n))
-            at = np.minimum(np.searchsorted(self._codes, code), len(self._codes) - 1)
-            hit = (self._codes[at] == code) & (doc[:starts] == doc[n - 1:n - 1 + starts])
+            found = np.fromiter(map(self._columns.get, code.tolist(), repeat(-1)),
+                                dtype=np.int64, count=starts)
+            hit = (found >= 0) & (doc[:starts] == doc[n - 1:n - 1 + starts])
             rows.append(doc[:starts][hit])
-            columns.append(self._columns[at[hit]])
+            columns.append(found[hit])
         return np.concatenate(rows), np.concatenate(columns)
 
 
-def counts(vocabulary, documents: list[str]) -> sp.csr_matrix:
-    """Term counts per document (rows) and vocabulary column, indices sorted."""
+@dataclass(frozen=True)
+class Cells:
+    """The non-zero cells of a matrix in row-major order, columns sorted within a row.
+
+    What the feature blocks pass along instead of scipy matrices: a tagging call reads a few
+    rows, and building a scipy matrix costs more than the arithmetic on them.
+    """
+
+    rows: np.ndarray     # int64
+    columns: np.ndarray  # int64
+    values: np.ndarray   # float64
+    shape: tuple[int, int]
+
+    def tocsr(self):
+        """As a scipy CSR matrix (imported here: tagging a few paragraphs never needs it)."""
+        import scipy.sparse as sp
+
+        indptr = np.searchsorted(self.rows, np.arange(self.shape[0] + 1))
+        matrix = sp.csr_matrix((self.values, self.columns.astype(np.int32), indptr),
+                               shape=self.shape)
+        matrix.has_sorted_indices = True
+        return matrix
+
+    def __matmul__(self, other) -> np.ndarray:
+        """The product with a dense vector or matrix, equal to the bit to scipy's (each output
+        cell sums its products one after the other, in column order)."""
+        other = np.asarray(other)
+        n = self.shape[0]
+        if other.ndim == 1:
+            return np.bincount(self.rows, weights=self.values * other[self.columns],
+                               minlength=n)
+        if n > _FEW_ROWS:
+            return np.asarray(self.tocsr() @ other)
+        width = other.shape[1]
+        bins = (self.rows[:, None] * width + np.arange(width)).ravel()
+        products = (self.values[:, None] * other[self.columns]).ravel()
+        return np.bincount(bins, weights=products, minlength=n * width).reshape(n, width)
+
+    def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """(columns, values) of one row."""
+        start, end = np.searchsorted(self.rows, [i, i + 1])
+        return self.columns[start:end], self.values[start:end]
+
+    def grouped(self, group_of: np.ndarray, n_groups: int) -> Cells:
+        """Rows summed into groups (``group_of`` gives each row's group), such as articles."""
+        n_columns = self.shape[1]
+        keys = group_of[self.rows] * n_columns + self.columns
+        cells, where = np.unique(keys, return_inverse=True)
+        values = np.bincount(where, weights=self.values, minlength=len(cells))
+        return Cells(cells // n_columns, cells % n_columns, values.astype(np.float64),
+                     (n_groups, n_columns))
+
+
+def counts(vocabulary, documents: list[str]) -> Cells:
+    """Term counts per document (rows) and vocabulary column."""
     rows, columns = vocabulary.find(documents)
     n_columns = len(vocabulary)
     cells, counted = np.unique(rows * n_columns + columns, return_counts=True)
-    indptr = np.searchsorted(cells // n_columns, np.arange(len(documents) + 1))
-    return sp.csr_matrix((counted.astype(np.float64), (cells % n_columns).astype(np.int32),
-                          indptr), shape=(len(documents), n_columns))
+    return Cells(cells // n_columns, cells % n_columns, counted.astype(np.float64),
+                 (len(documents), n_columns))
 
 
-def weigh(matrix: sp.csr_matrix, idf: np.ndarray, sublinear_tf: bool) -> sp.csr_matrix:
+def weigh(found: Cells, idf: np.ndarray, sublinear_tf: bool) -> Cells:
     """TF-IDF rows of unit length from term counts, in scikit-learn's order of operations, so
     the numbers are the same to the last bit."""
-    matrix = sp.csr_matrix(matrix, dtype=np.float64, copy=True)
-    matrix.sort_indices()
+    values = found.values.astype(np.float64)  # a copy
     if sublinear_tf:
-        np.log(matrix.data, matrix.data)
-        matrix.data += 1.0
-    matrix.data *= idf[matrix.indices]
-    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+        np.log(values, values)
+        values += 1.0
+    values *= idf[found.columns]
     # bincount adds in order, as scikit-learn's row-normalising loop does.
-    norms = np.sqrt(np.bincount(rows, weights=matrix.data * matrix.data,
-                                minlength=matrix.shape[0]))
+    norms = np.sqrt(np.bincount(found.rows, weights=values * values, minlength=found.shape[0]))
     norms[norms == 0.0] = 1.0
-    matrix.data /= norms[rows]
-    return matrix
+    values /= norms[found.rows]
+    return Cells(found.rows, found.columns, values, found.shape)
 
 
 class KeywordScanner:
-    """Every keyword that occurs in a text, overlapping ones and ones inside others included.
-
-    Only positions holding a keyword's first character are tried (one C-level scan finds
-    them), and there only the lengths of the keywords that start with that character.
-    """
+    """Every keyword that occurs in a text, overlapping ones and ones inside others included:
+    one pass of an Aho-Corasick automaton over the text."""
 
     def __init__(self, keywords):
         self.index = {keyword: i for i, keyword in enumerate(keywords)}
-        lengths: dict[str, set[int]] = {}
-        for keyword in self.index:
-            lengths.setdefault(keyword[0], set()).add(len(keyword))
-        self._lengths = {char: sorted(found) for char, found in lengths.items()}
-        # With no keywords, a pattern that matches nowhere.
-        self._starts = re.compile("[" + "".join(map(re.escape, sorted(lengths))) + "]"
-                                  if lengths else "(?!)")
+        self._automaton = ahocorasick.Automaton()
+        for keyword, i in self.index.items():
+            self._automaton.add_word(keyword, i)
+        self._automaton.make_automaton()
 
     def find(self, text: str) -> set[int]:
         """Indices of the keywords found in ``text``."""
-        found = set()
-        for match in self._starts.finditer(text):
-            start = match.start()
-            for length in self._lengths[match.group()]:
-                index = self.index.get(text[start:start + length])
-                if index is not None:
-                    found.add(index)
-        return found
-
-    def presence(self, texts: list[str]) -> sp.csr_matrix:
-        """Text-by-keyword matrix, 1 where the keyword occurs."""
-        found = [sorted(self.find(text)) for text in texts]
-        indptr = np.cumsum([0, *map(len, found)])
-        columns = np.fromiter(chain.from_iterable(found), dtype=np.int32, count=indptr[-1])
-        return sp.csr_matrix((np.ones(len(columns)), columns, indptr),
-                             shape=(len(texts), len(self.index)))
+        if not self.index:
+            return set()
+        return {i for _, i in self._automaton.iter(text)}

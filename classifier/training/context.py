@@ -6,7 +6,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
-from classifier.model.context import Context, Evidence, article_matrix, read
+from classifier.model.context import Context, Evidence, read
 from classifier.model.linear import LinearModel
 from classifier.model.vocabulary import KeywordScanner
 from classifier.training.fitting import Corpus, TrainSettings
@@ -25,11 +25,11 @@ def fit_gate(linear: LinearModel, corpus: Corpus, settings: TrainSettings) -> tu
     part = corpus.subset(known)
     found = features.counts(part.prepared)
     article_of, n_articles = part.articles()
-    articles = features.weigh(found.summed(article_matrix(article_of, n_articles)))
+    articles = features.weigh(found.summed(article_of, n_articles))
     union = part.kinds == "union"
     article_union = np.zeros(n_articles, dtype=bool)
     article_union[article_of] = union
-    X = sp.vstack([articles, features.weigh(found)], format="csr")
+    X = sp.vstack([articles.tocsr(), features.weigh(found).tocsr()], format="csr")
     y = np.concatenate([article_union, union])
     if y.min() == y.max():
         return np.zeros(features.n_features), _SURE if y[0] else -_SURE

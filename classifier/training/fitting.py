@@ -14,7 +14,7 @@ from classifier.model.features import (
     Features,
     FeatureSettings,
     Prepared,
-    keyword_theme_matrix,
+    keyword_incidence,
     prepare,
 )
 from classifier.model.linear import LinearModel
@@ -128,10 +128,11 @@ def fit_features(prepared: Prepared, taxonomy: Taxonomy,
     word, char = vectorizers(settings)
     X_word = word.fit_transform(prepared.segmented)
     X_char = char.fit_transform(prepared.normalized)
-    keywords, incidence = keyword_theme_matrix(taxonomy.themes)
+    keywords, incidence = keyword_incidence(taxonomy.themes)
     fitted = Features(settings, word.get_feature_names_out(), word.idf_,
-                      char.get_feature_names_out(), char.idf_, keywords, incidence)
-    X_keywords = fitted.keyword_block(fitted.keyword_presence(prepared.normalized))
+                      char.get_feature_names_out(), char.idf_, keywords, incidence,
+                      len(taxonomy.themes))
+    X_keywords = sp.csr_matrix(fitted.keyword_block(fitted.keyword_counts(prepared.normalized)))
     return fitted, sp.hstack([X_word, X_char, X_keywords], format="csr")
 
 

@@ -14,6 +14,7 @@ from classifier.model.features import prepare
 from classifier.model.text import normalize
 from classifier.model.vocabulary import (
     CharVocabulary,
+    CodeTable,
     KeywordScanner,
     WordVocabulary,
     counts,
@@ -116,3 +117,29 @@ def test_keyword_counts_give_per_theme_how_many_of_its_keywords_occur(model):
 
 def test_a_scanner_without_keywords_finds_nothing():
     assert KeywordScanner([]).find("工会驿站") == set()
+
+
+def test_the_code_table_finds_every_code_and_only_those_even_when_they_collide():
+    rng = np.random.default_rng(0)
+    candidates = rng.integers(1, 2**63, size=20_000, dtype=np.uint64)
+    golden = np.uint64(0x9E3779B97F4A7C15)
+    slot = (candidates * golden) >> np.uint64(64 - 7)  # the slot in a table of 128
+    crowded = candidates[slot == 5][:12]  # more than a window's worth in one slot
+    codes = np.unique(np.concatenate([crowded, candidates[slot != 5][:28]]))
+    assert len(codes) == 40
+    table = CodeTable(codes)
+    absent = np.setdiff1d(candidates[:2000], codes)
+    assert table.get(codes).tolist() == list(range(len(codes)))
+    assert (table.get(absent) == -1).all()
+    mixed = np.concatenate([absent[:50], codes[::-1]])
+    assert table.get(mixed).tolist() == [-1] * 50 + list(range(len(codes)))[::-1]
+
+
+def test_n_grams_of_a_batch_are_found_as_those_of_each_paragraph(model):
+    texts = [normalize(json.loads(line)["text"])
+             for line in LABELS.read_text(encoding="utf-8").splitlines()][:120]
+    vocabulary = model.linear.features.char
+    rows, columns = vocabulary.find(texts)  # thousands of n-grams: the table
+    assert len(columns) > 4096
+    for i, text in enumerate(texts):  # a few hundred each: the dict
+        assert vocabulary.find([text])[1].tolist() == columns[rows == i].tolist()

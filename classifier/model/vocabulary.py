@@ -19,6 +19,8 @@ _TOKENS = re.compile(r"(?u)\S+")
 _WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's character analyzer
 # Up to this many rows, a product is cheaper without building a scipy matrix.
 _FEW_ROWS = 16
+# Up to this many n-grams, a dict finds them faster than the table's numpy rounds.
+_FEW_CODES = 2048
 
 
 class WordVocabulary:
@@ -42,12 +44,60 @@ class WordVocabulary:
         return rows, flat
 
 
+class CodeTable:
+    """An open-addressing hash table from distinct non-zero uint64 codes to their positions,
+    looked up a whole array at a time: a few numpy operations per round of probing, and no
+    Python per code. Worth it for thousands of codes; a dict is cheaper for a few hundred."""
+
+    _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the high bits of code * this
+    _WINDOW = np.arange(4, dtype=np.uint64)  # slots read at once, from a code's own onwards
+
+    def __init__(self, codes: np.ndarray):
+        codes = np.asarray(codes, dtype=np.uint64)
+        self._bits = max(4, int(len(codes) * 3).bit_length())  # load factor under 1/3
+        self._mask = np.uint64((1 << self._bits) - 1)
+        self._keys = np.zeros(1 << self._bits, dtype=np.uint64)  # 0: an empty slot
+        self._values = np.full(1 << self._bits, -1, dtype=np.int64)
+        pending, slots = np.arange(len(codes)), self._slots(codes)
+        while len(pending):
+            free = self._values[slots] < 0
+            # Of the codes that reach the same free slot, the first takes it.
+            taken, first = np.unique(slots[free], return_index=True)
+            placed = pending[free][first]
+            self._keys[taken], self._values[taken] = codes[placed], placed
+            left = np.ones(len(pending), dtype=bool)
+            left[np.flatnonzero(free)[first]] = False
+            pending, slots = pending[left], (slots[left] + np.uint64(1)) & self._mask
+
+    def _slots(self, codes: np.ndarray) -> np.ndarray:
+        return (codes * self._GOLDEN) >> np.uint64(64 - self._bits)
+
+    def get(self, codes: np.ndarray) -> np.ndarray:
+        """Each code's position, or -1 where the code is not in the table."""
+        # Most codes sit within a few slots of their own: read that window for all at once,
+        # then probe on, slot by slot, for the few whose window is full without them.
+        slots = self._slots(codes)
+        window = (slots[:, None] + self._WINDOW) & self._mask
+        values = self._values[window]
+        hit = self._keys[window] == codes[:, None]
+        found = np.where(hit.any(axis=1), values[np.arange(len(codes)), hit.argmax(axis=1)], -1)
+        active = np.flatnonzero((values >= 0).all(axis=1) & (found < 0))
+        slots = (slots[active] + np.uint64(len(self._WINDOW))) & self._mask
+        while len(active):
+            values = self._values[slots]
+            hit = (values >= 0) & (self._keys[slots] == codes[active])
+            found[active[hit]] = values[hit]
+            probing = (values >= 0) & ~hit  # another code sits here: try the next slot
+            active, slots = active[probing], (slots[probing] + np.uint64(1)) & self._mask
+        return found
+
+
 class CharVocabulary:
-    """Character n-grams (n <= 3) as integer codes, looked up in a code-to-column dict.
+    """Character n-grams (n <= 3) as integer codes, looked up in a hash table (a dict for a
+    few, a ``CodeTable`` for a batch).
 
     An n-gram's code packs its code points (21 bits each) and a bit for its length, so the
-    n-grams of a whole batch are made in numpy, and each costs one lookup of a small int (no
-    string is made for it).
+    n-grams of a whole batch are made and looked up in numpy rather than one by one.
     """
 
     def __init__(self, terms, ngram_range: tuple[int, int]):
@@ -55,8 +105,9 @@ class CharVocabulary:
             raise ValueError(f"character n-grams up to 3, not {ngram_range[1]}")
         self.terms = np.asarray(terms, dtype=str)
         self.ngram_range = tuple(ngram_range)
-        self._columns = dict(zip(self._codes(self.terms).tolist(), range(len(self.terms)),
-                                 strict=True))
+        codes = self._codes(self.terms)
+        self._table = CodeTable(codes)
+        self._columns = dict(zip(codes.tolist(), range(len(codes)), strict=True))
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -88,8 +139,8 @@ class CharVocabulary:
             for k in range(1, n):
                 code = (code << np.uint64(21)) | points[k:k + starts]
             code |= np.uint64(1 << (60 + n))
-            found = np.fromiter(map(self._columns.get, code.tolist(), repeat(-1)),
-                                dtype=np.int64, count=starts)
+            found = (self._table.get(code) if starts > _FEW_CODES else np.fromiter(
+                map(self._columns.get, code.tolist(), repeat(-1)), dtype=np.int64, count=starts))
             hit = (found >= 0) & (doc[:starts] == doc[n - 1:n - 1 + starts])
             rows.append(doc[:starts][hit])
             columns.append(found[hit])

@@ -47,10 +47,12 @@ def test_a_malformed_jsonl_line_is_a_located_error(tmp_path, line, error):
 @pytest.mark.parametrize("line, meta", [
     ('{"id": "a", "text": "甲", "n": 123456789012345678901234567890}',
      {"n": 123456789012345678901234567890}),
+    ('{"id": "a", "text": "甲", "n": [{"m": 123456789012345678901234567890}]}',
+     {"n": [{"m": 123456789012345678901234567890}]}),
     ('{"id": "a", "text": "甲", "n": 1e400}', {"n": math.inf}),
     ('{"id": "a", "text": "甲", "n": 0.1, "n": 2}', {"n": 2}),
     ('{"id": "a", "text": "甲", "n": "\\u4e59"}', {"n": "乙"}),
-], ids=["big-integer", "infinity", "repeated-key", "escape"])
+], ids=["big-integer", "nested-big-integer", "infinity", "repeated-key", "escape"])
 def test_a_jsonl_line_is_read_as_the_json_module_reads_it(tmp_path, line, meta):
     path = _write(tmp_path / "a.jsonl", line + "\n")
     assert [(r.error, r.meta) for r in read_records([path])] == [(None, meta)]

@@ -4,25 +4,38 @@ wherever it reads and writes what the json module would."""
 from __future__ import annotations
 
 import json
-import re
 
 import orjson
-
-# orjson reads an integer beyond 64 bits as a float, where json keeps it whole (and the record
-# schema refuses it as an id): a line with such a run of digits is left to json.
-_LONG_DIGITS = re.compile(rb"\d{19}")
 
 
 def loads(raw: bytes):
     """The value of a JSON line, as ``json.loads`` reads it; its errors are json's, whose
     messages error records quote (orjson refuses, and json then reads or explains, a byte-order
     mark, NaN, lone surrogates and bytes that are not UTF-8)."""
-    if not _LONG_DIGITS.search(raw):
-        try:
-            return orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            pass
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass
+    else:
+        if _without_floats(value):
+            return value
     return json.loads(raw.decode("utf-8-sig").rstrip())
+
+
+def _without_floats(value) -> bool:
+    """Whether a value orjson read holds no float, so reads as json reads it: orjson reads an
+    integer beyond 64 bits as a float, where json keeps it whole (and the record schema refuses
+    it as an id). Records seldom hold floats; those are read again by json."""
+    kind = type(value)
+    if kind is float:
+        return False
+    if kind is not dict and kind is not list:
+        return True
+    for item in value.values() if kind is dict else value:
+        kind = type(item)
+        if kind is float or ((kind is dict or kind is list) and not _without_floats(item)):
+            return False
+    return True
 
 
 def dumps_line(value) -> bytes:

@@ -30,6 +30,8 @@ SHAPES = ("paragraphs", "articles")
 # against --jobs 1 on both shapes.
 TARGET_JIEBA_RATIO = 2.0
 TARGET_SPEEDUP = 1.7
+# One-minute load average above which other processes share the cores with the runs.
+QUIET_LOAD = 0.5
 
 
 def paragraphs(n: int) -> list[str]:
@@ -97,6 +99,7 @@ def run(model_dir=None, n_paragraphs: int = 20_000, repeat: int = 3, tagger: Pat
 
     jieba.setLogLevel(30)
     jieba.initialize()
+    load_before = os.getloadavg()[0]
     texts = paragraphs(n_paragraphs)
     runs = {(shape, jobs): [] for shape in SHAPES for jobs in (1, 2)}
     jieba_runs = []
@@ -113,7 +116,8 @@ def run(model_dir=None, n_paragraphs: int = 20_000, repeat: int = 3, tagger: Pat
         fixed = _fixed_cost(inputs["paragraphs"][0], tmp, model_dir, tagger)
     jieba_rate = len(texts) / statistics.median(jieba_runs)
     figures = {"paragraph_count": len(texts), "jieba_paragraphs_per_s": round(jieba_rate, 1),
-               "fixed_s": round(fixed, 2), "cores": os.cpu_count()}
+               "fixed_s": round(fixed, 2), "cores": os.cpu_count(),
+               "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2)}
     for shape in SHAPES:
         records = inputs[shape][1]
         figures[shape] = {"records": records, "identical_output": identical[shape]}
@@ -151,7 +155,11 @@ def _lines(figures: dict) -> list[str]:
         lines.append(f"    --jobs 2 speed-up: {f['speedup']:.2f}x (target >= {TARGET_SPEEDUP}x)"
                      f"   identical output: {'yes' if f['identical_output'] else 'NO'}")
     lines.append(f"  start-up and model load (a one-record run): {figures['fixed_s']:.2f} s   "
-                 f"cores: {figures['cores']}")
+                 f"cores: {figures['cores']}   load average before/after: "
+                 f"{figures['load_before']:.2f}/{figures['load_after']:.2f}")
+    if figures["load_before"] > QUIET_LOAD:
+        lines.append("  the machine was busy before the runs: other processes shared its cores, "
+                     "which the --jobs 2 figures suffer from most; compare CPU times")
     return lines
 
 
@@ -162,7 +170,6 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each configuration")
     parser.add_argument("--tagger", type=Path, default=TAGGER, help="the command to run")
     args = parser.parse_args()
-    print(f"load average before: {os.getloadavg()[0]:.2f}")
     print("\n".join(run(args.model, args.paragraphs, args.repeat, args.tagger)["lines"]))
 
 

@@ -8,8 +8,8 @@ import json
 import pytest
 from conftest import read_jsonl
 
-from classifier.batch.job import Job, Segmented, run, segment_batch, tag_batch
-from classifier.batch.records import Record
+from classifier.batch.job import BATCH_BYTES, Job, Segmented, run, segment_batch, tag_batch
+from classifier.batch.records import Record, read_records
 from classifier.errors import DataError, TaggerError
 
 RIDERS = "5月31日，30名外卖骑手集中入会，领到了工会会员证，有了自己的“娘家”。"
@@ -142,3 +142,23 @@ def test_tokens_segmented_ahead_are_what_the_batch_is_tagged_from(job):
 def test_tokens_of_another_segmenter_are_not_used(job):
     foreign = Segmented(("another dictionary",), ["骑手"] * 4)
     assert tag_batch(RECORDS, job, foreign) == tag_batch(RECORDS, job)
+
+
+def test_a_batch_of_long_records_ends_at_its_bytes_before_its_count(tmp_path, job):
+    # Each text is half a batch's bytes (three UTF-8 bytes a Chinese character).
+    text = STATION * (BATCH_BYTES // 6 // len(STATION) + 1)
+    counts = []
+    run([Record("in.jsonl", i, str(i), text) for i in range(5)], job, tmp_path / "out.jsonl",
+        progress=counts.append)
+    assert counts == [0, 2, 2, 1]
+
+
+def test_lines_parsed_in_the_batch_are_tagged_as_records_read_at_once(tmp_path, job):
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": r.id, "text": r.text}, ensure_ascii=False)
+                              + "\n" if r.error is None else "{broken\n" for r in RECORDS),
+                      encoding="utf-8")
+    lines = list(read_records([source], deferred=True))
+    records = list(read_records([source]))
+    assert tag_batch(lines, job) == tag_batch(records, job)
+    assert tag_batch(lines, job).errors == 1

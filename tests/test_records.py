@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import os
 
 import pytest
 
-from classifier.batch.records import Fields, read_records
+from classifier.batch.records import Fields, Line, parsed, read_records
 from classifier.errors import TaggerError
 
 
@@ -41,6 +42,46 @@ def test_a_malformed_jsonl_line_is_a_located_error(tmp_path, line, error):
     record = list(read_records([path]))[1]
     assert (record.line, record.error) == (2, error)
     assert str(record.problem) == f"{path}:2: {error}"
+
+
+@pytest.mark.parametrize("line, meta", [
+    ('{"id": "a", "text": "甲", "n": 123456789012345678901234567890}',
+     {"n": 123456789012345678901234567890}),
+    ('{"id": "a", "text": "甲", "n": [{"m": 123456789012345678901234567890}]}',
+     {"n": [{"m": 123456789012345678901234567890}]}),
+    ('{"id": "a", "text": "甲", "n": 1e400}', {"n": math.inf}),
+    ('{"id": "a", "text": "甲", "n": 0.1, "n": 2}', {"n": 2}),
+    ('{"id": "a", "text": "甲", "n": "\\u4e59"}', {"n": "乙"}),
+], ids=["big-integer", "nested-big-integer", "infinity", "repeated-key", "escape"])
+def test_a_jsonl_line_is_read_as_the_json_module_reads_it(tmp_path, line, meta):
+    path = _write(tmp_path / "a.jsonl", line + "\n")
+    assert [(r.error, r.meta) for r in read_records([path])] == [(None, meta)]
+
+
+def test_an_id_beyond_64_bits_is_refused_not_rounded(tmp_path):
+    path = _write(tmp_path / "a.jsonl", '{"id": 123456789012345678901234567890, "text": "甲"}\n')
+    assert _read(path)[0][3] == "field 'id' is an integer beyond ±9223372036854775807"
+
+
+def _mixed(tmp_path):
+    """JSONL with every kind of line: good, broken, undecodable, over the bound, blank."""
+    return _write(tmp_path / "a.jsonl", b'{"id": "a", "text": "\xe7\x94\xb2", "date": "5"}\n\n'
+                  b'{"id": "b", "text": \n{"id": "c", "text": "\xff"}\n'
+                  b'{"id": "d", "text": "' + b"x" * 100 + b'"}\n{"id": 5, "text": "z"}\n')
+
+
+def test_deferred_lines_parse_to_the_records_read_at_once(tmp_path):
+    path = _mixed(tmp_path)
+    items = list(read_records([path], max_chars=10, deferred=True))
+    assert [type(item).__name__ for item in items] == ["Line", "Line", "Line", "Record", "Line"]
+    assert list(map(parsed, items)) == list(read_records([path], max_chars=10))
+
+
+def test_deferred_lines_of_a_file_in_another_encoding_say_it_when_parsed(tmp_path):
+    path = _write(tmp_path / "a.jsonl", '{"id": "a", "text": "工会驿站"}\n'.encode("gb18030"))
+    item, = read_records([path], encoding="gb18030", deferred=True)
+    assert isinstance(item, Line)
+    assert (item.record().text, item.record().encoding) == ("工会驿站", "gb18030")
 
 
 def test_an_undecodable_jsonl_line_spoils_only_itself(tmp_path):

@@ -12,12 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from classifier.batch.destination import check_output, destination
-from classifier.batch.output import Written, output_format, output_record
+from classifier.batch.output import Written, output_format, output_record, result_fields
 from classifier.batch.pools import Ahead, in_order, make_pool
-from classifier.batch.records import Record
+from classifier.batch.records import Line, Record, parsed
 from classifier.errors import DataError, TaggerError
 
-BATCH_SIZE = 64
+# A batch ends at BATCH_SIZE records or BATCH_BYTES of input, whichever comes first: large
+# enough that what each batch costs besides its records (a round trip to a worker, the model's
+# per-call work) is small beside them, for one-paragraph records as for long articles.
+BATCH_SIZE = 1024
+BATCH_BYTES = 256 * 1024
 EXPLAIN_TOP = 5
 _LOCK = threading.Lock()
 # The model of this process (a worker's, or the command's own with --jobs 1): loaded on first
@@ -57,9 +61,10 @@ class Segmented:
 
 @dataclass(frozen=True)
 class Chunk:
-    """A tagged batch: its output lines and what the summary counts of it."""
+    """A tagged batch: its output lines, as the bytes to write, and what the summary counts."""
 
-    lines: list[str]
+    data: bytes
+    records: int
     version: str
     errors: int
     paragraphs: int
@@ -97,18 +102,22 @@ def _segmenter_of(model_dir: str):
     return segmenter_from_spec(artifact.verify()["segmenter"], artifact.path)
 
 
-def segment_batch(records: list[Record], job: Job) -> Segmented:
+def segment_batch(items: list[Record | Line], job: Job) -> Segmented:
     """The model-free part of tagging a batch: its readable records' paragraphs, segmented."""
     from classifier.model.segmentation import segment_paragraphs
 
     cutter = segmenter(job)
+    records = map(parsed, items)
     return Segmented(cutter.key, segment_paragraphs(
         [r.text for r in records if r.error is None], cutter))
 
 
-def tag_batch(records: list[Record], job: Job, segmented: Segmented | None = None) -> Chunk:
-    """Tag the readable records of a batch in one call; every record gets its output line."""
+def tag_batch(items: list[Record | Line], job: Job, segmented: Segmented | None = None) -> Chunk:
+    """Parse, tag and write out a batch where it runs (a worker, with --jobs N), so that the
+    command's own process only moves bytes: one call of the model for the batch's readable
+    records, and every record's output line."""
     model = _model(job.model_dir)
+    records = [parsed(item) for item in items]
     readable = [r for r in records if r.error is None]
     early = (segmented.paragraphs if segmented is not None
              and segmented.segmenter == model.segmenter.key else None)
@@ -124,20 +133,30 @@ def tag_batch(records: list[Record], job: Job, segmented: Segmented | None = Non
         explanations = ([e.to_dict() for e in model.explain_themes(
             record.text, result.theme_ids, EXPLAIN_TOP, job.min_score)]
             if job.explain else None)
-        lines.append(fmt.line(output_record(record, result.to_dict(), explanations),
+        lines.append(fmt.line(output_record(record, result_fields(result), explanations),
                               record.text))
         themes.update(result.theme_ids)
         paragraphs += len(result.paragraphs)
-    return Chunk(lines, model.version, len(records) - len(readable), paragraphs, themes)
+    return Chunk(b"".join(lines), len(records), model.version, len(records) - len(readable),
+                 paragraphs, themes)
 
 
-def _batches(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
-    while batch := list(itertools.islice(records, size)):
+def _batches(items: Iterator[Record | Line], size: int) -> Iterator[list[Record | Line]]:
+    """Batches of at most ``size`` items and about BATCH_BYTES of input."""
+    batch, used = [], 0
+    for item in items:
+        batch.append(item)
+        used += item.size if isinstance(item, Line) else 3 * len(item.text or "")
+        if len(batch) >= size or used >= BATCH_BYTES:
+            yield batch
+            batch, used = [], 0
+    if batch:
         yield batch
 
 
-def _stop_at_errors(records) -> Iterator[Record]:
-    for record in records:
+def _stop_at_errors(items) -> Iterator[Record]:
+    """Records parsed here, to stop at the first unreadable one before any later is tagged."""
+    for record in map(parsed, items):
         if record.error is not None:
             raise DataError(record.problem)
         yield record
@@ -156,7 +175,7 @@ class Summary:
     elapsed: float = 0.0
 
     def add(self, chunk: Chunk) -> None:
-        self.records += len(chunk.lines)
+        self.records += chunk.records
         self.errors += chunk.errors
         self.paragraphs += chunk.paragraphs
         self.themes.update(chunk.themes)
@@ -179,8 +198,8 @@ class Summary:
         return "\n".join(lines)
 
 
-def _reuse(handle, records: Iterator[Record], fmt, current: tuple[str, bool],
-           summary: Summary) -> tuple[Iterator[Record], int]:
+def _reuse(handle, records: Iterator[Record | Line], fmt, current: tuple[str, bool],
+           summary: Summary) -> tuple[Iterator[Record | Line], int]:
     """Keep an earlier output's records while they match the input's, in order; the rest is
     left to tag. Returns the records left and where the kept ones end in the file."""
     offset = 0
@@ -188,6 +207,7 @@ def _reuse(handle, records: Iterator[Record], fmt, current: tuple[str, bool],
         record = next(records, None)
         if record is None:
             break
+        record = parsed(record)
         if not written.matches(record, *current):
             records = itertools.chain([record], records)
             break
@@ -247,7 +267,7 @@ def _write(pool, records, job: Job, output, resume, batch_size, progress) -> Sum
         if resume:
             records, offset = _reuse(handle, records, fmt, (info.version, job.explain), summary)
         if offset == 0:
-            handle.write(fmt.header.encode())
+            handle.write(fmt.header)
         progress(summary.records)
         calls = itertools.chain(
             ((batch, job, early) for batch, early in (ahead.done if ahead else ())),
@@ -256,8 +276,8 @@ def _write(pool, records, job: Job, output, resume, batch_size, progress) -> Sum
             if chunk.version != info.version:
                 raise TaggerError(f"workers found different models at {job.model_dir}: "
                                   f"{info.version} and {chunk.version}")
-            handle.write("".join(chunk.lines).encode())
+            handle.write(chunk.data)
             handle.flush()
             summary.add(chunk)
-            progress(len(chunk.lines))
+            progress(chunk.records)
     return summary

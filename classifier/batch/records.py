@@ -16,6 +16,7 @@ from pathlib import Path
 from classifier import settings
 from classifier.batch import encoding as _encoding
 from classifier.batch import html as _html
+from classifier.batch import jsonl
 from classifier.data import schema
 from classifier.errors import Problem, TaggerError
 
@@ -62,6 +63,7 @@ class _Reading:
     fields: Fields
     max_chars: int
     encoding: str | None = None  # forced, or else detected file by file
+    deferred: bool = False  # JSONL lines left unparsed, as Line
 
     def not_decodable(self, detail: str = "") -> str:
         return f"not {_encoding.label(self.encoding or _encoding.UTF8)}{detail}"
@@ -73,6 +75,33 @@ class _Reading:
     def too_long(self, what: str) -> str:
         return (f"{what} over {self.max_bytes} bytes, more than a record of {self.max_chars} "
                 "characters takes (TAGGER_MAX_RECORD_CHARS); skipped")
+
+
+class Line:
+    """A JSONL line read but not parsed: parsed (``parsed``) where it is tagged, so that the
+    process that reads the input only moves its bytes. Pickled as its four fields."""
+
+    __slots__ = ("raw", "path", "number", "how")
+
+    def __init__(self, raw: bytes, path: str, number: int, how: _Reading):
+        self.raw, self.path, self.number, self.how = raw, path, number, how
+
+    def __reduce__(self):
+        return Line, (self.raw, self.path, self.number, self.how)
+
+    @property
+    def size(self) -> int:
+        return len(self.raw)
+
+    def record(self) -> Record:
+        record = _jsonl_record(self.raw, self.path, self.number, self.how)
+        encoding = self.how.encoding or _encoding.UTF8
+        return record if encoding == _encoding.UTF8 else replace(record, encoding=encoding)
+
+
+def parsed(item: Record | Line) -> Record:
+    """The record of an item of ``read_records``: a Line parsed, a Record as it is."""
+    return item.record() if isinstance(item, Line) else item
 
 
 def expected_records(sources: list[str], kind: str | None = None) -> int | None:
@@ -103,7 +132,8 @@ def _expected_in(path: str, kind: str) -> int:
 
 
 def read_records(sources: Iterable[str], fields: Fields = Fields(), kind: str | None = None,
-                 max_chars: int | None = None, encoding: str | None = None) -> Iterator[Record]:
+                 max_chars: int | None = None, encoding: str | None = None,
+                 deferred: bool = False) -> Iterator[Record | Line]:
     """Records of every source in order: files, directories (recursively, sorted), ``-`` for stdin.
 
     ``kind`` (``jsonl``, ``csv``, ``txt`` or ``html``) overrides the suffix of named files and
@@ -113,9 +143,11 @@ def read_records(sources: Iterable[str], fields: Fields = Fields(), kind: str | 
     record, and so is a line, row or file over ``BYTES_PER_CHAR`` bytes a character, which is
     skipped unread; reading goes on after either. Each source is read in ``encoding`` if
     given, else in the one it starts with a byte-order mark of, UTF-8, or a detected one.
+    With ``deferred``, the lines of JSONL that are not over the bound come as ``Line``, to be
+    parsed elsewhere.
     """
     forced = None if encoding is None else _encoding.checked(encoding)
-    return _records(sources, _Reading(fields, _max_chars(max_chars), forced), kind)
+    return _records(sources, _Reading(fields, _max_chars(max_chars), forced, deferred), kind)
 
 
 def _max_chars(given: int | None) -> int:
@@ -175,7 +207,9 @@ def _read(handle, path: str, kind: str, how: _Reading) -> Iterator[Record]:
         how = replace(how, encoding=name)
         try:
             for record in _decoded(stream, path, kind, how):
-                yield record if name == _encoding.UTF8 else replace(record, encoding=name)
+                # A Line says its encoding (in ``how``) when it is parsed.
+                yield (record if name == _encoding.UTF8 or isinstance(record, Line)
+                       else replace(record, encoding=name))
         except UnicodeError as exc:  # not a decoding error of some bytes: of the whole stream
             yield Record(path, None, error=how.not_decodable(f": {exc}"), encoding=name)
 
@@ -236,15 +270,19 @@ def _jsonl_records(handle, path: str, how: _Reading) -> Iterator[Record]:
             continue
         if not raw.strip():
             continue
-        try:
-            data = json.loads(raw.decode("utf-8-sig").rstrip())
-        except UnicodeDecodeError as exc:
-            yield Record(path, number,
-                         error=how.not_decodable(f": {exc.reason} at byte {exc.start + 1}"))
-        except json.JSONDecodeError as exc:
-            yield Record(path, number, error=f"invalid JSON: {exc.msg} (column {exc.colno})")
-        else:
-            yield _checked(data, how, path, number)
+        yield Line(raw, path, number, how) if how.deferred else _jsonl_record(raw, path,
+                                                                              number, how)
+
+
+def _jsonl_record(raw: bytes, path: str, number: int, how: _Reading) -> Record:
+    try:
+        data = jsonl.loads(raw)
+    except UnicodeDecodeError as exc:
+        return Record(path, number,
+                      error=how.not_decodable(f": {exc.reason} at byte {exc.start + 1}"))
+    except json.JSONDecodeError as exc:
+        return Record(path, number, error=f"invalid JSON: {exc.msg} (column {exc.colno})")
+    return _checked(data, how, path, number)
 
 
 class _TooLong(Exception):

@@ -14,7 +14,7 @@ import argcomplete
 
 import classifier
 from classifier import settings
-from classifier.batch.job import BATCH_SIZE
+from classifier.batch.job import BATCH_BYTES, BATCH_SIZE
 from classifier.cli import labelling as cli_labelling
 from classifier.errors import TaggerError
 
@@ -127,7 +127,9 @@ def _tag(args) -> int:
     model_dir = resolved(args.model or settings.default_model_dir())
     job = Job(str(model_dir), args.format, args.explain, args.min_score)
     fields = Fields(args.id_field, args.text_field)
-    records = read_records(args.inputs, fields, args.input_format, encoding=args.encoding)
+    # JSONL lines are parsed where they are tagged: in the workers, with --jobs N.
+    records = read_records(args.inputs, fields, args.input_format, encoding=args.encoding,
+                           deferred=True)
     total = expected_records(args.inputs, args.input_format)
     # The first batch comes back once the model has loaded: until then the bar says so.
     with _progress(desc="loading model", unit=" records", total=total) as bar:
@@ -179,7 +181,8 @@ def _add_tag(commands) -> None:
                      "scheduler is at ADDRESS (tcp://host:port); the model directory must "
                      "be readable at the same path on every worker")
     tag.add_argument("--batch-size", type=int, default=BATCH_SIZE,
-                     help=f"records per batch (default {BATCH_SIZE})")
+                     help=f"records per batch at most (default {BATCH_SIZE}); a batch also "
+                     f"ends at {BATCH_BYTES // 1024} KiB of input")
     tag.set_defaults(func=_tag)
 
 

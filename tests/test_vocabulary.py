@@ -135,11 +135,24 @@ def test_the_code_table_finds_every_code_and_only_those_even_when_they_collide()
     assert table.get(mixed).tolist() == [-1] * 50 + list(range(len(codes)))[::-1]
 
 
-def test_n_grams_of_a_batch_are_found_as_those_of_each_paragraph(model):
+def test_terms_of_a_batch_are_found_as_those_of_each_paragraph(model):
     texts = [normalize(json.loads(line)["text"])
              for line in LABELS.read_text(encoding="utf-8").splitlines()][:120]
+    prepared = prepare(texts, model.segmenter)
+    for vocabulary, documents in ((model.linear.features.char, prepared.normalized),
+                                  (model.linear.features.word, prepared.segmented)):
+        rows, columns = vocabulary.find(documents)  # numpy, for a batch
+        assert len(columns) > 1000
+        for i, document in enumerate(documents):  # Python, for a few paragraphs
+            assert sorted(vocabulary.columns(document)) == sorted(columns[rows == i].tolist())
+
+
+def test_a_few_paragraphs_are_counted_as_in_a_batch(model):
+    texts = [normalize(json.loads(line)["text"])
+             for line in LABELS.read_text(encoding="utf-8").splitlines()][:200]
     vocabulary = model.linear.features.char
-    rows, columns = vocabulary.find(texts)  # thousands of n-grams: the table
-    assert len(columns) > 4096
-    for i, text in enumerate(texts):  # a few hundred each: the dict
-        assert vocabulary.find([text])[1].tolist() == columns[rows == i].tolist()
+    batch = counts(vocabulary, texts).tocsr()
+    assert sum(map(len, texts)) > 2000  # counted in numpy
+    for i, text in enumerate(texts[:50]):
+        one = counts(vocabulary, [text]).tocsr()  # counted in Python
+        assert (one != batch[i]).nnz == 0 and one.has_sorted_indices

@@ -21,6 +21,11 @@ ALONE = ("score", "paragraph_names_union", "score_if_paragraph_names_union", "pa
 _CLIP = 8.0
 
 
+def _clip(values: np.ndarray) -> np.ndarray:
+    """np.clip to [-_CLIP, _CLIP], as two ufuncs: np.clip's own overhead is several times theirs."""
+    return np.minimum(np.maximum(values, -_CLIP), _CLIP)
+
+
 @dataclass
 class Evidence:
     """What the heads read, per paragraph (rows) and theme (columns where it varies)."""
@@ -75,7 +80,7 @@ class Evidence:
 
     @functools.cached_property
     def _score(self) -> np.ndarray:
-        return np.clip(self.scores, -_CLIP, _CLIP)
+        return _clip(self.scores)
 
     def _column(self, name: str) -> np.ndarray:
         """One head input, paragraphs x themes or paragraphs x 1; made only when a head reads
@@ -94,9 +99,9 @@ class Evidence:
             case "score_if_paragraph_names_union":
                 return self._score * self.names_union.astype(float)[:, None]
             case "article_gate":
-                return np.clip(self.article_gate, -_CLIP, _CLIP)[:, None]
+                return _clip(self.article_gate)[:, None]
             case "paragraph_gate":
-                return np.clip(self.paragraph_gate, -_CLIP, _CLIP)[:, None]
+                return _clip(self.paragraph_gate)[:, None]
             case "neighbours_if_article_names_union":
                 return self._neighbours() * self._article_union[0]
         raise KeyError(name)

@@ -93,6 +93,7 @@ class Features:
         self.char = CharVocabulary(char_terms, settings.char_ngrams)
         self.word_idf = np.asarray(word_idf, dtype=np.float64)
         self.char_idf = np.asarray(char_idf, dtype=np.float64)
+        self._idf = np.concatenate([self.word_idf, self.char_idf])
         self.keywords = np.asarray(keywords, dtype=str)
         # (keyword, theme) pairs: which themes each keyword counts for.
         self.keyword_themes = np.asarray(keyword_themes, dtype=np.int64).reshape(2, -1)
@@ -126,21 +127,24 @@ class Features:
     def weigh(self, found: Counts) -> Cells:
         """The feature matrix of counts: TF-IDF blocks and log-scaled keyword counts per theme,
         side by side."""
-        sublinear = self.settings.sublinear_tf
-        word = weigh(found.word, self.word_idf, sublinear)
-        char = weigh(found.char, self.char_idf, sublinear)
+        n_word, n_texts = len(self.word), found.word.shape[0]
+        # The word and character blocks weighed in one pass, each row of each unit length.
+        text = weigh(Cells(np.concatenate([found.word.rows, found.char.rows]),
+                           np.concatenate([found.word.columns, found.char.columns + n_word]),
+                           np.concatenate([found.word.values, found.char.values]),
+                           (n_texts, n_word + len(self.char))),
+                     self._idf, self.settings.sublinear_tf,
+                     np.repeat(np.array([0, 1]), [len(found.word.rows), len(found.char.rows)]), 2)
         block = self.keyword_block(found.keywords)
         kw_rows, kw_columns = np.nonzero(block)
-        offset = len(self.word) + len(self.char)
-        rows = np.concatenate([word.rows, char.rows, kw_rows])
-        columns = np.concatenate([word.columns, char.columns + len(self.word),
-                                  kw_columns + offset])
-        values = np.concatenate([word.values, char.values, block[kw_rows, kw_columns]])
-        if found.word.shape[0] > 1:
+        rows = np.concatenate([text.rows, kw_rows])
+        columns = np.concatenate([text.columns, kw_columns + n_word + len(self.char)])
+        values = np.concatenate([text.values, block[kw_rows, kw_columns]])
+        if n_texts > 1:
             # Row by row, in column order: word, then character, then keyword columns.
             order = np.argsort(rows, kind="stable")
             rows, columns, values = rows[order], columns[order], values[order]
-        return Cells(rows, columns, values, (found.word.shape[0], self.n_features))
+        return Cells(rows, columns, values, (n_texts, self.n_features))
 
     def transform(self, prepared: Prepared):
         """The feature matrix as a scipy CSR matrix, as training reads it."""

@@ -40,13 +40,15 @@ class Result:
         return [t.id for t in self.themes if t.main]
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        for para in data["paragraphs"]:
-            for theme in para["themes"]:
-                del theme["paragraphs"], theme["main"]
-        for theme in data["themes"]:
-            theme["paragraphs"] = list(theme["paragraphs"])
-        return data
+        """Plain data for JSON; built field by field, several times faster than ``asdict``."""
+        return {"themes": [{"id": t.id, "name": t.name, "score": t.score,
+                            "paragraphs": list(t.paragraphs), "main": t.main}
+                           for t in self.themes],
+                "paragraphs": [{"index": p.index, "text": p.text,
+                                "themes": [{"id": t.id, "name": t.name, "score": t.score}
+                                           for t in p.themes]}
+                               for p in self.paragraphs],
+                "model_version": self.model_version}
 
 
 @dataclass(frozen=True)

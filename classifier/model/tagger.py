@@ -255,8 +255,8 @@ class Model:
 def main_themes(scores: np.ndarray, found) -> set[int]:
     """An article's main themes among those found: the few whose expected number of
     paragraphs (the sum of their probabilities) comes near the largest."""
-    if not len(found):
-        return set()
+    if len(found) <= 1:
+        return set(found)
     mass = scores[:, found].sum(axis=0)
     order = np.argsort(-mass, kind="stable")[:MAIN_THEMES_MAX]
     return {found[k] for k in order if mass[k] >= MAIN_THEME_SHARE * mass[order[0]]}

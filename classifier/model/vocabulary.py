@@ -8,19 +8,24 @@ paragraphs builds no scipy matrix at all.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain
+from operator import add
 
 import ahocorasick
 import numpy as np
 
-_TOKENS = re.compile(r"(?u)\S+")
+# The tokens a word vocabulary is fitted on: those with a letter or digit. Segmented text keeps
+# punctuation tokens too; split on white space and looked up, they are in no vocabulary.
+WORD_TOKEN = r"(?u)\S*\w\S*"
 _WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's character analyzer
 # Up to this many rows, a product is cheaper without building a scipy matrix.
 _FEW_ROWS = 16
-# Up to this many n-grams, a dict finds them faster than the table's numpy rounds.
-_FEW_CODES = 2048
+# Up to this many characters of text, counting terms in Python beats numpy's fixed costs.
+_FEW_CHARACTERS = 2000
 
 
 class WordVocabulary:
@@ -33,11 +38,14 @@ class WordVocabulary:
     def __len__(self) -> int:
         return len(self.terms)
 
+    def columns(self, document: str) -> list[int]:
+        """The column of every in-vocabulary token, repeats included."""
+        # str.split() splits where the pattern \S+ does, several times faster.
+        return [c for c in map(self._index.get, document.split()) if c is not None]
+
     def find(self, documents: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(document, column) of every in-vocabulary token, repeats included."""
-        lookup = self._index.get
-        columns = [[c for c in map(lookup, _TOKENS.findall(doc)) if c is not None]
-                   for doc in documents]
+        columns = [self.columns(doc) for doc in documents]
         lengths = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
         rows = np.repeat(np.arange(len(columns), dtype=np.int64), lengths)
         flat = np.fromiter(chain.from_iterable(columns), dtype=np.int64, count=lengths.sum())
@@ -78,10 +86,11 @@ class CodeTable:
         # then probe on, slot by slot, for the few whose window is full without them.
         slots = self._slots(codes)
         window = (slots[:, None] + self._WINDOW) & self._mask
-        values = self._values[window]
-        hit = self._keys[window] == codes[:, None]
-        found = np.where(hit.any(axis=1), values[np.arange(len(codes)), hit.argmax(axis=1)], -1)
-        active = np.flatnonzero((values >= 0).all(axis=1) & (found < 0))
+        keys = self._keys[window]
+        hit = keys == codes[:, None]
+        found = np.where(hit.any(axis=1),
+                         self._values[window[np.arange(len(codes)), hit.argmax(axis=1)]], -1)
+        active = np.flatnonzero((keys != 0).all(axis=1) & (found < 0))
         slots = (slots[active] + np.uint64(len(self._WINDOW))) & self._mask
         while len(active):
             values = self._values[slots]
@@ -93,8 +102,8 @@ class CodeTable:
 
 
 class CharVocabulary:
-    """Character n-grams (n <= 3) as integer codes, looked up in a hash table (a dict for a
-    few, a ``CodeTable`` for a batch).
+    """Character n-grams (n <= 3): a dict of the n-grams for a few paragraphs, and for a
+    batch, integer codes looked up in a ``CodeTable``.
 
     An n-gram's code packs its code points (21 bits each) and a bit for its length, so the
     n-grams of a whole batch are made and looked up in numpy rather than one by one.
@@ -105,9 +114,12 @@ class CharVocabulary:
             raise ValueError(f"character n-grams up to 3, not {ngram_range[1]}")
         self.terms = np.asarray(terms, dtype=str)
         self.ngram_range = tuple(ngram_range)
-        codes = self._codes(self.terms)
-        self._table = CodeTable(codes)
-        self._columns = dict(zip(codes.tolist(), range(len(codes)), strict=True))
+        self._index = {term: i for i, term in enumerate(self.terms.tolist())}
+
+    @functools.cached_property
+    def _table(self) -> CodeTable:
+        """Built on the first batch: a call on a few paragraphs never needs it."""
+        return CodeTable(self._codes(self.terms))
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -122,6 +134,19 @@ class CharVocabulary:
         for k in range(3):
             codes = np.where(k < lengths, (codes << np.uint64(21)) | points[:, k], codes)
         return codes | (np.uint64(1) << (np.uint64(60) + lengths.astype(np.uint64)))
+
+    def columns(self, document: str) -> list[int]:
+        """The column of every in-vocabulary n-gram, repeats included."""
+        text = _WHITE_SPACES.sub(" ", document)
+        low, high = self.ngram_range
+        found: list[int | None] = []
+        grams = list(text)
+        for n in range(1, high + 1):
+            if n > 1:  # each n-gram is an (n-1)-gram and the character after it
+                grams = list(map(add, grams, text[n - 1:]))
+            if n >= low:
+                found.extend(map(self._index.get, grams))
+        return [c for c in found if c is not None]
 
     def find(self, documents: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(document, column) of every in-vocabulary n-gram, repeats included."""
@@ -139,8 +164,7 @@ class CharVocabulary:
             for k in range(1, n):
                 code = (code << np.uint64(21)) | points[k:k + starts]
             code |= np.uint64(1 << (60 + n))
-            found = (self._table.get(code) if starts > _FEW_CODES else np.fromiter(
-                map(self._columns.get, code.tolist(), repeat(-1)), dtype=np.int64, count=starts))
+            found = self._table.get(code)
             hit = (found >= 0) & (doc[:starts] == doc[n - 1:n - 1 + starts])
             rows.append(doc[:starts][hit])
             columns.append(found[hit])
@@ -201,26 +225,47 @@ class Cells:
 
 
 def counts(vocabulary, documents: list[str]) -> Cells:
-    """Term counts per document (rows) and vocabulary column."""
-    rows, columns = vocabulary.find(documents)
+    """Term counts per document (rows) and vocabulary column.
+
+    A few short documents are counted in Python (``vocabulary.columns``); numpy's fixed costs
+    would be most of the work. Longer inputs go through ``vocabulary.find`` in numpy.
+    """
     n_columns = len(vocabulary)
-    cells, counted = np.unique(rows * n_columns + columns, return_counts=True)
-    return Cells(cells // n_columns, cells % n_columns, counted.astype(np.float64),
+    if sum(map(len, documents)) <= _FEW_CHARACTERS:
+        rows, columns, values = [], [], []
+        for row, document in enumerate(documents):
+            counted = Counter(vocabulary.columns(document))
+            found = sorted(counted)
+            rows += [row] * len(found)
+            columns += found
+            values += map(counted.__getitem__, found)
+        return Cells(np.array(rows, dtype=np.int64), np.array(columns, dtype=np.int64),
+                     np.array(values, dtype=np.float64), (len(documents), n_columns))
+    rows, columns = vocabulary.find(documents)
+    cells, found = np.unique(rows * n_columns + columns, return_counts=True)
+    return Cells(cells // n_columns, cells % n_columns, found.astype(np.float64),
                  (len(documents), n_columns))
 
 
-def weigh(found: Cells, idf: np.ndarray, sublinear_tf: bool) -> Cells:
+def weigh(found: Cells, idf: np.ndarray, sublinear_tf: bool,
+          blocks: np.ndarray | None = None, n_blocks: int = 1) -> Cells:
     """TF-IDF rows of unit length from term counts, in scikit-learn's order of operations, so
-    the numbers are the same to the last bit."""
+    the numbers are the same to the last bit.
+
+    With ``blocks`` (each cell's block, of ``n_blocks``), each block of a row is made unit
+    length on its own: several vectorizers' matrices side by side, weighed in one pass.
+    """
     values = found.values.astype(np.float64)  # a copy
     if sublinear_tf:
         np.log(values, values)
         values += 1.0
     values *= idf[found.columns]
+    bins = found.rows if blocks is None else found.rows * n_blocks + blocks
     # bincount adds in order, as scikit-learn's row-normalising loop does.
-    norms = np.sqrt(np.bincount(found.rows, weights=values * values, minlength=found.shape[0]))
+    norms = np.sqrt(np.bincount(bins, weights=values * values,
+                                minlength=found.shape[0] * n_blocks))
     norms[norms == 0.0] = 1.0
-    values /= norms[found.rows]
+    values /= norms[bins]
     return Cells(found.rows, found.columns, values, found.shape)
 
 

@@ -18,6 +18,7 @@ from classifier.model.features import (
     prepare,
 )
 from classifier.model.linear import LinearModel
+from classifier.model.vocabulary import WORD_TOKEN
 
 TAXONOMY_GROUP = "<taxonomy>"
 
@@ -114,7 +115,7 @@ def keyword_corpus(taxonomy: Taxonomy, segmenter, weight: float) -> Corpus:
 
 def vectorizers(settings: FeatureSettings) -> tuple[TfidfVectorizer, TfidfVectorizer]:
     """The word and character vectorizers whose fitted vocabularies and idf the model keeps."""
-    word = TfidfVectorizer(token_pattern=r"(?u)\S+", lowercase=False,
+    word = TfidfVectorizer(token_pattern=WORD_TOKEN, lowercase=False,
                            sublinear_tf=settings.sublinear_tf, min_df=settings.min_df)
     char = TfidfVectorizer(analyzer="char", ngram_range=settings.char_ngrams, lowercase=False,
                            sublinear_tf=settings.sublinear_tf, min_df=settings.min_df)

@@ -73,7 +73,8 @@ class Artifact:
 
     def write(self, arrays: dict[str, np.ndarray], metadata: dict) -> Artifact:
         self.path.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(self.arrays, **arrays)
+        # Uncompressed: a third faster to load, which every cold start pays.
+        np.savez(self.arrays, **arrays)
         self.metadata.write_text(json.dumps({**metadata, "format": FORMAT}, ensure_ascii=False,
                                             indent=2) + "\n", encoding="utf-8")
         return self

@@ -41,6 +41,7 @@ class Model:
         self.path = path
         self.version = metadata["version"]
         self._names = {t.id: t.name_zh for t in taxonomy.themes}
+        self._ids = tuple(taxonomy.ids)  # looked up per theme found: made once
         self._feature_names = None
 
     @classmethod
@@ -164,13 +165,16 @@ class Model:
         return results
 
     def _theme(self, j: int, score: float, paragraphs=(), main: bool = False) -> ThemeScore:
-        tid = self.theme_ids[j]
+        tid = self._ids[j]
         return ThemeScore(tid, self._names[tid], round(score, 4), tuple(paragraphs), main)
 
     def _result(self, paragraphs: list[str], hits: list[list[tuple[int, float]]],
                 scores: np.ndarray) -> Result:
         para_results, best, carriers = [], {}, {}
         for i, (text, found) in enumerate(zip(paragraphs, hits, strict=True)):
+            if not found:
+                para_results.append(Paragraph(i, text, ()))
+                continue
             themes = sorted((self._theme(j, score) for j, score in found), key=_by_score)
             para_results.append(Paragraph(i, text, tuple(themes)))
             for j, score in found:

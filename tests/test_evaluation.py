@@ -26,8 +26,7 @@ def corpus(taxonomy):
 
 @pytest.fixture(scope="module")
 def honest(corpus, taxonomy):
-    return cross_validate(corpus, taxonomy, TrainSettings(), segmenter_for(taxonomy,
-                                                                           TrainSettings()))
+    return cross_validate(corpus, taxonomy, TrainSettings(), segmenter_for(taxonomy))
 
 
 def test_the_trained_models_figures_are_the_honest_ones(honest, model):

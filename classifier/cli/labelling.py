@@ -21,7 +21,7 @@ def _suspects(args) -> int:
     examples = load_examples(args.data or settings.default_data(), taxonomy)
     corpus = corpus_from_examples(examples, taxonomy, train_settings)
     found = find_suspects(examples, corpus, taxonomy, train_settings,
-                          segmenter_for(taxonomy, train_settings), args.top)
+                          segmenter_for(taxonomy), args.top)
     for suspect in found:
         if args.json:
             print(json.dumps(suspect.to_dict(), ensure_ascii=False))

@@ -38,13 +38,14 @@ class TrainOutcome:
     metadata: dict
 
 
-def segmenter_for(taxonomy: Taxonomy, settings: TrainSettings):
+def segmenter_for(taxonomy: Taxonomy):
+    """The segmenter that keeps the taxonomy's terms whole, its term frequencies computed."""
     return get_segmenter(taxonomy.dictionary_terms())
 
 
 def corpus_from_examples(examples, taxonomy: Taxonomy, settings: TrainSettings) -> Corpus:
     return make_corpus([e.text for e in examples], [e.labels for e in examples],
-                       [e.group for e in examples], taxonomy, segmenter_for(taxonomy, settings),
+                       [e.group for e in examples], taxonomy, segmenter_for(taxonomy),
                        kinds=[e.kind for e in examples])
 
 
@@ -88,7 +89,7 @@ def retrain(data_files, taxonomy_file, models_dir, settings: TrainSettings | Non
     taxonomy = load_taxonomy(taxonomy_file)
     step("reading and segmenting the labelled data")
     corpus = corpus_from_files(data_files, taxonomy, settings)
-    segmenter = segmenter_for(taxonomy, settings)
+    segmenter = segmenter_for(taxonomy)
     step("cross-validation by article")
     cv = cross_validate(corpus, taxonomy, settings, segmenter)
     step("learning curve")

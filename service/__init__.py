@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 
 from .config import load as load_config
@@ -12,11 +10,7 @@ __all__ = ["create_app"]
 
 
 def _configure_logging(app: Flask) -> None:
-    import jieba  # imported first: importing it resets its logger to DEBUG
-
     app.logger.setLevel(app.config["LOG_LEVEL"].upper())
-    # jieba announces its dictionary on every load; only its warnings belong in our logs.
-    jieba.setLogLevel(logging.WARNING)
 
 
 def create_app(config=None) -> Flask:

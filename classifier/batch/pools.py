@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import itertools
-import logging
 import multiprocessing
 import os
 import signal
@@ -80,12 +79,6 @@ class _Inline:
         pass
 
 
-def _quiet_worker() -> None:
-    import jieba  # it sets its own logger to DEBUG on import, so import it first
-
-    jieba.setLogLevel(logging.WARNING)
-
-
 class _Processes:
     """``--jobs N`` off Linux: joblib's (loky) workers, each loading the model itself."""
 
@@ -93,7 +86,7 @@ class _Processes:
         from joblib.externals.loky import get_reusable_executor
 
         self.workers, self.window = jobs, 2 * jobs
-        self._executor = get_reusable_executor(max_workers=jobs, initializer=_quiet_worker)
+        self._executor = get_reusable_executor(max_workers=jobs)
         self._warming = []
 
     def submit(self, function, *args) -> Future:

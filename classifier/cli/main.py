@@ -23,13 +23,6 @@ log = logging.getLogger("classifier")
 RECORD_ERRORS_STATUS = 3
 
 
-def quiet_jieba() -> None:
-    """jieba sets its logger to DEBUG when imported, so import it before turning it down."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-
-
 def _progress(**options):
     """A progress bar on stderr, shown only on a terminal."""
     from tqdm import tqdm
@@ -293,7 +286,6 @@ def main(argv=None) -> int:
     argcomplete.autocomplete(parser)
     args = parser.parse_args(argv)
     with _logging_to_stderr(args.log_level):
-        quiet_jieba()
         return _run(args)
 
 

@@ -4,8 +4,9 @@ The load comes from ``wrk`` (Debian's package ``wrk``), a compiled client that c
 the cores it measures. It posts one 3-paragraph union-news text to ``/v1/tag`` at concurrency 1
 and 50 and reports requests/s and p50/p99 latency, each the median of a few short runs, beside
 the in-process ``Model.tag()`` latency of the same text; the difference at concurrency 1 is what
-HTTP adds to a request. Then it times ``/healthz`` and one paragraph, one request at a time,
-while 200 connections stall in their headers or say nothing.
+HTTP adds to a request. ``GET /healthz`` under the same load gives the server's own cost, with
+no tagging. Then it times ``/healthz`` and one paragraph, one request at a time, while 200
+connections stall in their headers or say nothing.
 
     python benchmarks/bench_service.py [--workers 2] [--model DIR] [--runs 3] [--seconds 3]
 
@@ -36,7 +37,7 @@ RUNS = 3
 SECONDS = 3
 WARMUP_SECONDS = 1
 CONCURRENCIES = (1, 50)
-IN_PROCESS_CALLS = 300
+IN_PROCESS_CALLS = 200
 # Three paragraphs of union news (the first two from seeds/000_d5e17816fe3f100d.txt).
 ARTICLE = "\n".join([
     "当日,安康市总工会举行安康市货车司机集中入会暨关爱服务活动、恒口示范区毛绒玩具企业集中建会"
@@ -57,26 +58,30 @@ STALLED_REQUESTS = 50
 STALLED_TIMEOUT = 10
 STALLED_TARGET_MS = 1000
 
-# wrk's script: POST the body; at the end, one JSON line of the figures (latency in µs).
-_WRK_SCRIPT = """\
+# wrk's script: POST the body (or GET); at the end, one JSON line of the figures (latency in µs).
+_WRK_POST = """\
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = "%s"
-
+"""
+_WRK_DONE = """\
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
-    '\\nWRK {"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p99_us": %%d, ' ..
-    '"errors": %%d, "non_2xx": %%d}\\n',
+    '\\nWRK {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, ' ..
+    '"errors": %d, "non_2xx": %d}\\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
     e.connect + e.read + e.write + e.timeout, e.status))
 end
 """
 
 
-def wrk_script(body: bytes) -> str:
-    """The Lua script that posts ``body``: every byte as a decimal escape, so any UTF-8 fits."""
-    return _WRK_SCRIPT % "".join(f"\\{byte:03d}" for byte in body)
+def wrk_script(body: bytes | None = None) -> str:
+    """The Lua script that posts ``body`` (every byte as a decimal escape, so any UTF-8 fits),
+    or GETs without it, and prints the figures at the end."""
+    if body is None:
+        return _WRK_DONE
+    return _WRK_POST % "".join(f"\\{byte:03d}" for byte in body) + _WRK_DONE
 
 
 def free_port() -> int:
@@ -127,7 +132,7 @@ def check_answer(port: int, body: bytes, model) -> None:
 def wrk(url: str, script: Path, concurrency: int, seconds: int) -> dict:
     """One wrk run on one thread: requests/s, p50 and p99 in ms, and failed requests."""
     command = ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--timeout", "10s",
-               "-s", str(script), url + "/v1/tag"]
+               "-s", str(script), url]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     line = next(line for line in out.splitlines() if line.startswith("WRK "))
     figures = json.loads(line[4:])
@@ -136,30 +141,39 @@ def wrk(url: str, script: Path, concurrency: int, seconds: int) -> dict:
             "failed": figures["errors"] + figures["non_2xx"]}
 
 
-def load(url: str, script: Path, runs: int, seconds: int) -> dict[int, dict]:
-    """Per concurrency, the median of each figure over ``runs`` runs (failures summed)."""
+def load(url: str, script: Path, runs: int, seconds: int, beside=None) -> dict[int, dict]:
+    """Per concurrency, the median of each figure over ``runs`` runs (failures summed).
+
+    With ``beside`` (a round of in-process timing, its p50 in ms), each run at concurrency 1
+    follows such a round, so that both meet the same machine load: ``in_process_ms`` is the
+    median of the rounds, ``overhead_ms`` that of the run's p50 minus its round's.
+    """
     figures = {}
     for concurrency in CONCURRENCIES:
         wrk(url, script, concurrency, WARMUP_SECONDS)
-        measured = [wrk(url, script, concurrency, seconds) for _ in range(runs)]
+        measured, local = [], []
+        for _ in range(runs):
+            if beside is not None and concurrency == 1:
+                local.append(beside())
+            measured.append(wrk(url, script, concurrency, seconds))
         figures[concurrency] = {key: statistics.median(m[key] for m in measured)
                                 for key in ("rate", "p50_ms", "p99_ms")}
         figures[concurrency]["failed"] = sum(m["failed"] for m in measured)
+        if local:
+            figures[concurrency]["in_process_ms"] = statistics.median(local)
+            figures[concurrency]["overhead_ms"] = statistics.median(
+                m["p50_ms"] - ms for m, ms in zip(measured, local, strict=True))
     return figures
 
 
-def in_process(model, text: str, runs: int) -> float:
-    """The median over ``runs`` rounds of the p50 of ``model.tag([text])``, in ms."""
-    model.tag([text])
-    p50s = []
-    for _ in range(runs):
-        timings = []
-        for _ in range(IN_PROCESS_CALLS):
-            started = time.perf_counter()
-            model.tag([text])
-            timings.append(time.perf_counter() - started)
-        p50s.append(statistics.median(timings) * 1000)
-    return statistics.median(p50s)
+def in_process(model, text: str) -> float:
+    """The p50 of ``model.tag([text])`` over a round of calls, in ms."""
+    timings = []
+    for _ in range(IN_PROCESS_CALLS):
+        started = time.perf_counter()
+        model.tag([text])
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings) * 1000
 
 
 def _stall(port: int, count: int) -> list[socket.socket]:
@@ -209,10 +223,11 @@ def _verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
 
-def report(figures: dict[int, dict], local_ms: float, slow: dict, workers: int) -> tuple[
+def report(figures: dict, slow: dict, workers: int) -> tuple[
         list[str], bool]:
     """The lines to print, and whether every target was met with no failed request."""
-    one, fifty = figures[1], figures[50]
+    one, fifty = figures["tag"][1], figures["tag"][50]
+    floor = figures["healthz"]
     lines = [f"HTTP: gunicorn, service.worker.TaggerWorker, {workers} workers, "
              f"{os.cpu_count()} CPUs, wrk on 1 thread; 3-paragraph text "
              f"({len(ARTICLE)} characters); medians of runs",
@@ -222,9 +237,11 @@ def report(figures: dict[int, dict], local_ms: float, slow: dict, workers: int) 
              f"HTTP c=50 {fifty['rate']:.0f} requests/s (target >= {RATE_TARGET})  "
              f"{_verdict(fifty['rate'] >= RATE_TARGET)}",
              f"HTTP c=50 p50 {fifty['p50_ms']:.2f} ms, p99 {fifty['p99_ms']:.2f} ms",
-             f"HTTP in-process tag() p50 {local_ms:.2f} ms; per-request HTTP overhead "
-             f"(c=1 p50 minus it) {one['p50_ms'] - local_ms:.2f} ms"]
-    failed = one["failed"] + fifty["failed"]
+             f"HTTP in-process tag() p50 {one['in_process_ms']:.2f} ms; per-request HTTP "
+             f"overhead (c=1 p50 minus it, run by run) {one['overhead_ms']:.2f} ms",
+             f"HTTP GET /healthz, no tagging: c=1 p50 {floor[1]['p50_ms']:.2f} ms, c=50 "
+             f"{floor[50]['rate']:.0f} requests/s (the server's own cost per request)"]
+    failed = sum(run["failed"] for runs in figures.values() for run in runs.values())
     ok = one["p50_ms"] <= P50_TARGET_MS and fifty["rate"] >= RATE_TARGET
     for name, got in slow.items():
         answered = sorted(t * 1000 for t in got if t is not None)
@@ -246,7 +263,10 @@ def run(model_dir=None, workers: int = WORKERS, runs: int = RUNS,
     """Serve ``model_dir`` (default ``models/current``) with gunicorn and measure it.
 
     Returns ``{"lines": [...], "ok": bool, "figures": {...}}``: the report's lines, whether
-    every target was met with no failed request, and the medians by concurrency.
+    every target was met with no failed request, and the figures: for ``"tag"`` and
+    ``"healthz"`` by concurrency (1, 50) the medians of ``rate`` (requests/s), ``p50_ms`` and
+    ``p99_ms``, with ``failed`` requests summed; ``figures["tag"][1]`` also has
+    ``in_process_ms`` and ``overhead_ms``.
     """
     if shutil.which("wrk") is None:
         raise SystemExit("the HTTP bench needs wrk: apt-get install wrk (or `make bench-service`"
@@ -260,20 +280,24 @@ def run(model_dir=None, workers: int = WORKERS, runs: int = RUNS,
     body = json.dumps({"text": ARTICLE}, ensure_ascii=False).encode()
     port = free_port()
     with tempfile.TemporaryDirectory() as scratch, open(Path(scratch) / "log", "w+") as log:
-        script = Path(scratch) / "tag.lua"
-        script.write_text(wrk_script(body), encoding="ascii")
+        scripts = {"tag": Path(scratch) / "tag.lua", "healthz": Path(scratch) / "get.lua"}
+        scripts["tag"].write_text(wrk_script(body), encoding="ascii")
+        scripts["healthz"].write_text(wrk_script(), encoding="ascii")
         server = start_server(port, workers, model_dir, log)
         try:
             wait_ready(port, server)
             check_answer(port, body, model)
-            local_ms = in_process(model, ARTICLE, runs)
-            figures = load(f"http://{HOST}:{port}", script, runs, seconds)
+            model.tag([ARTICLE])
+            url = f"http://{HOST}:{port}"
+            figures = {"tag": load(url + "/v1/tag", scripts["tag"], runs, seconds,
+                                   beside=lambda: in_process(model, ARTICLE)),
+                       "healthz": load(url + "/healthz", scripts["healthz"], runs, seconds)}
             slow = stalled(port, STALLED)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=60)
-    lines, ok = report(figures, local_ms, slow, workers)
-    return {"lines": lines, "ok": ok, "figures": {"in_process_p50_ms": local_ms, **figures}}
+    lines, ok = report(figures, slow, workers)
+    return {"lines": lines, "ok": ok, "figures": figures}
 
 
 def main(argv=None) -> int:

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 # What the browser tests need from the system: Debian's chromium, and a CJK font for the page.
 SYSTEM_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: install system test lint serve bench bench-service train check clean
+.PHONY: install system wrk test lint serve bench bench-service train check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,10 +42,21 @@ serve: $(STAMP)
 train: $(STAMP)
 	$(BIN)/tagger train
 
-bench: $(STAMP)
+bench: $(STAMP) wrk
 	$(BIN)/python benchmarks/bench_model.py
 
-bench-service: $(STAMP)
+# The HTTP bench's load generator: Debian's wrk, installed as `system` installs chromium.
+wrk:
+	@if command -v wrk >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing wrk for the HTTP bench"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else \
+		echo "the HTTP bench needs: sudo apt-get install wrk" >&2; exit 1; \
+	fi
+
+bench-service: $(STAMP) wrk
 	$(BIN)/python benchmarks/bench_service.py
 
 clean:

@@ -34,13 +34,12 @@ def create_app(config=None) -> Flask:
     """
     # Imported here, not above: `tagger serve` sets up prometheus_client's multiprocess mode
     # before anything imports it, and importing service.serve runs this module first.
-    from . import admin, api, batching, errors, feedback, holder, openapi, ops, page
+    from . import admin, api, batching, errors, feedback, holder, json_provider, openapi, ops, page
 
     app = Flask(__name__)
     app.config.update(load_config(config))
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
+    json_provider.init_app(app)
     _configure_logging(app)
     errors.init_app(app)
     holder.init_app(app)

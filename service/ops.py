@@ -10,9 +10,10 @@ the answering worker.
 from __future__ import annotations
 
 import os
+import random
 import re
 import time
-import uuid
+from collections import Counter as Tally
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -70,6 +71,30 @@ class Metrics:
                                       "feedback file", registry=self.registry)
         self.model = _ModelCollector(holder)
         self.registry.register(self.model)
+        # Labelled series by their labels, looked up once: labels() takes a lock and checks
+        # its arguments on every call. The labels come from fixed sets, so these stay small.
+        self._answers: dict[tuple, tuple] = {}
+        self._themes: dict[str, object] = {}
+
+    def answered(self, endpoint: str, method: str, status: int, seconds: float | None) -> None:
+        """Count an answer, and time it unless ``seconds`` is None."""
+        key = (endpoint, method, status)
+        series = self._answers.get(key)
+        if series is None:
+            series = self._answers[key] = (self.requests.labels(endpoint, method, str(status)),
+                                           self.latency.labels(endpoint))
+        series[0].inc()
+        if seconds is not None:
+            series[1].observe(seconds)
+
+    def tagged(self, results) -> None:
+        """Count the texts tagged and the article themes they were given."""
+        self.texts.inc(len(results))
+        for theme, count in Tally(t.id for result in results for t in result.themes).items():
+            series = self._themes.get(theme)
+            if series is None:
+                series = self._themes[theme] = self.themes.labels(theme)
+            series.inc(count)
 
     def scrape(self) -> bytes:
         """The exposition: this app's series, or those of every worker process under gunicorn."""
@@ -87,27 +112,29 @@ def get_metrics() -> Metrics:
 
 
 def count_themes(results) -> None:
-    metrics = get_metrics()
-    metrics.texts.inc(len(results))
-    for result in results:
-        for theme in result.themes:
-            metrics.themes.labels(theme.id).inc()
+    get_metrics().tagged(results)
+
+
+def _new_request_id() -> str:
+    # Unique, not secret: the random module's generator, reseeded in every forked worker,
+    # costs no system call (uuid4 reads the kernel's random source on every request).
+    return f"{random.getrandbits(128):032x}"
 
 
 def _start() -> None:
     g.started = time.perf_counter()
     given = request.headers.get("X-Request-ID", "")
-    g.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    g.request_id = given if _REQUEST_ID.fullmatch(given) else _new_request_id()
 
 
 def _finish(response: Response) -> Response:
-    response.headers["X-Request-ID"] = g.get("request_id") or uuid.uuid4().hex
-    endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-    method = request.method if request.method in _METHODS else "other"
-    metrics = get_metrics()
-    metrics.requests.labels(endpoint, method, str(response.status_code)).inc()
-    if "started" in g:
-        metrics.latency.labels(endpoint).observe(time.perf_counter() - g.started)
+    context = g._get_current_object()
+    response.headers["X-Request-ID"] = context.get("request_id") or _new_request_id()
+    started = context.get("started")
+    rule, method = request.url_rule, request.method
+    get_metrics().answered(rule.rule if rule else "unmatched",
+                           method if method in _METHODS else "other", response.status_code,
+                           None if started is None else time.perf_counter() - started)
     return response
 
 

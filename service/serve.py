@@ -20,9 +20,11 @@ import os
 import shutil
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
 THREADS = 16
 WORKER_CONNECTIONS = 1000
@@ -31,6 +33,37 @@ GRACEFUL_TIMEOUT = 30
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
 # Settings of newer gunicorn releases, left out on older ones.
 _NEWER_SETTINGS = {"control_socket_disable"}
+
+
+class AccessLogger(Logger):
+    """gunicorn's logger, whose access line is built from the atoms of ``ACCESS_LOG_FORMAT``
+    alone: gunicorn's own builds every atom, request header and environ entry for each request,
+    which took about 0.1 ms of the worker's event loop per request."""
+
+    def access(self, resp, req, environ, request_time) -> None:
+        if not self.access_log_enabled:
+            return
+        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+        atoms = {
+            "h": environ.get("REMOTE_ADDR", "-"),
+            "r": f"{environ['REQUEST_METHOD']} {environ['RAW_URI']} {environ['SERVER_PROTOCOL']}",
+            "s": status,
+            "b": "-" if resp.sent is None else str(resp.sent),
+            "M": request_time.seconds * 1000 + request_time.microseconds // 1000,
+            "{x-request-id}o": next((value for name, value in resp.headers
+                                     if name.lower() == "x-request-id"), "-"),
+        }
+        try:
+            line = self.cfg.access_log_format % {  # quotes escaped, as gunicorn escapes them
+                key: value.replace('"', '\\"') if isinstance(value, str) else value
+                for key, value in atoms.items()}
+        except KeyError:  # a format with other atoms than ours
+            super().access(resp, req, environ, request_time)
+            return
+        try:
+            self.access_log.info(line)
+        except Exception:
+            self.error(traceback.format_exc())
 
 
 class _Server(BaseApplication):
@@ -67,6 +100,7 @@ def gunicorn_options(host: str, port: int, workers: int, config) -> dict:
         "accesslog": "-",
         "errorlog": "-",
         "access_log_format": ACCESS_LOG_FORMAT,
+        "logger_class": AccessLogger,
         "loglevel": config["LOG_LEVEL"].lower(),
         "proc_name": "tagger",
         # No runtime control socket: nothing uses it, and servers side by side would share it.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -87,14 +88,35 @@ def test_serves_the_page_and_the_api(server):
     assert response.json()["themes"][0]["id"] == "worker_station"
 
 
+def access_line(log: Path, marker: str) -> str:
+    """The access log line holding ``marker``, once the server has written it."""
+    deadline = time.monotonic() + 10
+    while marker not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return next(line for line in log.read_text().splitlines() if marker in line)
+
+
 def test_request_id_is_answered_and_in_the_access_log(server, log):
     response = httpx.get(server + "/healthz", headers={"X-Request-ID": "desk-7f3a"})
     assert response.headers["X-Request-ID"] == "desk-7f3a"
-    deadline = time.monotonic() + 10
-    while "rid=desk-7f3a" not in log.read_text() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    line = next(line for line in log.read_text().splitlines() if "rid=desk-7f3a" in line)
-    assert '"GET /healthz HTTP/1.1" 200' in line
+    assert '"GET /healthz HTTP/1.1" 200' in access_line(log, "rid=desk-7f3a")
+
+
+def test_access_line_gives_address_request_status_bytes_time_and_request_id(server, log):
+    response = httpx.post(server + "/v1/tag", json={"text": STATION},
+                          headers={"X-Request-ID": "desk-line"})
+    assert re.fullmatch(rf'127\.0\.0\.1 "POST /v1/tag HTTP/1\.1" 200 {len(response.content)} '
+                        r"\d+ms rid=desk-line", access_line(log, "rid=desk-line"))
+
+
+def test_access_line_escapes_quotes_in_the_request_line(server, log):
+    connection = http.client.HTTPConnection(server.removeprefix("http://"), timeout=10)
+    try:
+        connection.request("GET", '/no"where?q="x"', headers={"X-Request-ID": "desk-quote"})
+        assert connection.getresponse().status == 404
+    finally:
+        connection.close()
+    assert '"GET /no\\"where?q=\\"x\\" HTTP/1.1" 404' in access_line(log, "rid=desk-quote")
 
 
 def test_reload_through_gunicorn_keeps_every_worker_serving(server):

@@ -14,7 +14,6 @@ from classifier.model.features import prepare
 from classifier.model.text import normalize
 from classifier.model.vocabulary import (
     CharVocabulary,
-    CodeTable,
     KeywordScanner,
     WordVocabulary,
     counts,
@@ -117,22 +116,6 @@ def test_keyword_counts_give_per_theme_how_many_of_its_keywords_occur(model):
 
 def test_a_scanner_without_keywords_finds_nothing():
     assert KeywordScanner([]).find("工会驿站") == set()
-
-
-def test_the_code_table_finds_every_code_and_only_those_even_when_they_collide():
-    rng = np.random.default_rng(0)
-    candidates = rng.integers(1, 2**63, size=20_000, dtype=np.uint64)
-    golden = np.uint64(0x9E3779B97F4A7C15)
-    slot = (candidates * golden) >> np.uint64(64 - 7)  # the slot in a table of 128
-    crowded = candidates[slot == 5][:12]  # more than a window's worth in one slot
-    codes = np.unique(np.concatenate([crowded, candidates[slot != 5][:28]]))
-    assert len(codes) == 40
-    table = CodeTable(codes)
-    absent = np.setdiff1d(candidates[:2000], codes)
-    assert table.get(codes).tolist() == list(range(len(codes)))
-    assert (table.get(absent) == -1).all()
-    mixed = np.concatenate([absent[:50], codes[::-1]])
-    assert table.get(mixed).tolist() == [-1] * 50 + list(range(len(codes)))[::-1]
 
 
 def test_terms_of_a_batch_are_found_as_those_of_each_paragraph(model):

@@ -52,58 +52,9 @@ class WordVocabulary:
         return rows, flat
 
 
-class CodeTable:
-    """An open-addressing hash table from distinct non-zero uint64 codes to their positions,
-    looked up a whole array at a time: a few numpy operations per round of probing, and no
-    Python per code. Worth it for thousands of codes; a dict is cheaper for a few hundred."""
-
-    _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the high bits of code * this
-    _WINDOW = np.arange(4, dtype=np.uint64)  # slots read at once, from a code's own onwards
-
-    def __init__(self, codes: np.ndarray):
-        codes = np.asarray(codes, dtype=np.uint64)
-        self._bits = max(4, int(len(codes) * 3).bit_length())  # load factor under 1/3
-        self._mask = np.uint64((1 << self._bits) - 1)
-        self._keys = np.zeros(1 << self._bits, dtype=np.uint64)  # 0: an empty slot
-        self._values = np.full(1 << self._bits, -1, dtype=np.int64)
-        pending, slots = np.arange(len(codes)), self._slots(codes)
-        while len(pending):
-            free = self._values[slots] < 0
-            # Of the codes that reach the same free slot, the first takes it.
-            taken, first = np.unique(slots[free], return_index=True)
-            placed = pending[free][first]
-            self._keys[taken], self._values[taken] = codes[placed], placed
-            left = np.ones(len(pending), dtype=bool)
-            left[np.flatnonzero(free)[first]] = False
-            pending, slots = pending[left], (slots[left] + np.uint64(1)) & self._mask
-
-    def _slots(self, codes: np.ndarray) -> np.ndarray:
-        return (codes * self._GOLDEN) >> np.uint64(64 - self._bits)
-
-    def get(self, codes: np.ndarray) -> np.ndarray:
-        """Each code's position, or -1 where the code is not in the table."""
-        # Most codes sit within a few slots of their own: read that window for all at once,
-        # then probe on, slot by slot, for the few whose window is full without them.
-        slots = self._slots(codes)
-        window = (slots[:, None] + self._WINDOW) & self._mask
-        keys = self._keys[window]
-        hit = keys == codes[:, None]
-        found = np.where(hit.any(axis=1),
-                         self._values[window[np.arange(len(codes)), hit.argmax(axis=1)]], -1)
-        active = np.flatnonzero((keys != 0).all(axis=1) & (found < 0))
-        slots = (slots[active] + np.uint64(len(self._WINDOW))) & self._mask
-        while len(active):
-            values = self._values[slots]
-            hit = (values >= 0) & (self._keys[slots] == codes[active])
-            found[active[hit]] = values[hit]
-            probing = (values >= 0) & ~hit  # another code sits here: try the next slot
-            active, slots = active[probing], (slots[probing] + np.uint64(1)) & self._mask
-        return found
-
-
 class CharVocabulary:
     """Character n-grams (n <= 3): a dict of the n-grams for a few paragraphs, and for a
-    batch, integer codes looked up in a ``CodeTable``.
+    batch, integer codes looked up among the vocabulary's sorted codes.
 
     An n-gram's code packs its code points (21 bits each) and a bit for its length, so the
     n-grams of a whole batch are made and looked up in numpy rather than one by one.
@@ -117,9 +68,22 @@ class CharVocabulary:
         self._index = {term: i for i, term in enumerate(self.terms.tolist())}
 
     @functools.cached_property
-    def _table(self) -> CodeTable:
-        """Built on the first batch: a call on a few paragraphs never needs it."""
-        return CodeTable(self._codes(self.terms))
+    def _sorted(self) -> tuple[np.ndarray, np.ndarray]:
+        """(codes in order, their columns), made on the first batch: a call on a few
+        paragraphs never needs them."""
+        codes = self._codes(self.terms)
+        order = np.argsort(codes)
+        return codes[order], order
+
+    def _columns_of(self, codes: np.ndarray) -> np.ndarray:
+        """Each code's column, or -1. Searched once per distinct code, in order: a batch
+        repeats its n-grams, and sorted searches stay in the cache."""
+        known, columns = self._sorted
+        if not len(known):
+            return np.full(len(codes), -1, dtype=np.int64)
+        distinct, where = np.unique(codes, return_inverse=True)
+        at = np.minimum(np.searchsorted(known, distinct), len(known) - 1)
+        return np.where(known[at] == distinct, columns[at], -1)[where]
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -164,7 +128,7 @@ class CharVocabulary:
             for k in range(1, n):
                 code = (code << np.uint64(21)) | points[k:k + starts]
             code |= np.uint64(1 << (60 + n))
-            found = self._table.get(code)
+            found = self._columns_of(code)
             hit = (found >= 0) & (doc[:starts] == doc[n - 1:n - 1 + starts])
             rows.append(doc[:starts][hit])
             columns.append(found[hit])

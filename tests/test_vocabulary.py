@@ -116,6 +116,13 @@ def test_keyword_counts_give_per_theme_how_many_of_its_keywords_occur(model):
 
 def test_a_scanner_without_keywords_finds_nothing():
     assert KeywordScanner([]).find("工会驿站") == set()
+    assert not KeywordScanner([]).occurs("工会驿站")
+
+
+@pytest.mark.parametrize("text", ["新建会率达到90%", "工会驿站里的驿站长", "户外劳动", "", "率"])
+def test_a_keyword_occurs_where_the_scanner_finds_one(text):
+    scanner = KeywordScanner(KEYWORDS)
+    assert scanner.occurs(text) == bool(scanner.find(text))
 
 
 def test_terms_of_a_batch_are_found_as_those_of_each_paragraph(model):

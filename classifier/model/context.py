@@ -152,7 +152,7 @@ class Context:
         return self.thresholds_[evidence.alone().astype(int)]
 
     def names_union(self, normalized: list[str]) -> np.ndarray:
-        return np.fromiter((bool(self._scanner.find(text)) for text in normalized), dtype=bool,
+        return np.fromiter(map(self._scanner.occurs, normalized), dtype=bool,
                            count=len(normalized))
 
     def gate(self, X) -> np.ndarray:

@@ -261,8 +261,8 @@ def main_themes(scores: np.ndarray, found) -> set[int]:
     paragraphs (the sum of their probabilities) comes near the largest."""
     if len(found) <= 1:
         return set(found)
-    mass = scores[:, found].sum(axis=0)
-    order = np.argsort(-mass, kind="stable")[:MAIN_THEMES_MAX]
+    mass = scores[:, found].sum(axis=0).tolist()
+    order = sorted(range(len(found)), key=lambda k: -mass[k])[:MAIN_THEMES_MAX]  # stable
     return {found[k] for k in order if mass[k] >= MAIN_THEME_SHARE * mass[order[0]]}
 
 

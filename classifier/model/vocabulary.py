@@ -249,3 +249,7 @@ class KeywordScanner:
         if not self.index:
             return set()
         return {i for _, i in self._automaton.iter(text)}
+
+    def occurs(self, text: str) -> bool:
+        """Whether any keyword occurs in ``text``: the first match ends the scan."""
+        return bool(self.index) and next(self._automaton.iter(text), None) is not None

@@ -47,7 +47,7 @@ def evidence(linear: LinearModel, gate: tuple, union_bodies, corpus: Corpus) -> 
     scanner = KeywordScanner(list(union_bodies))
     article_of, _ = corpus.articles()
     return read(linear, lambda X: X @ coef + intercept,
-                lambda texts: np.array([bool(scanner.find(t)) for t in texts], dtype=bool),
+                lambda texts: np.array([scanner.occurs(t) for t in texts], dtype=bool),
                 corpus.prepared, article_of)[0]
 
 

@@ -1,9 +1,8 @@
 """Vocabulary lookups: which terms of a fitted vocabulary occur in new text, found in C.
 
 The matrices equal scikit-learn's ``TfidfVectorizer.transform`` of the vectorizers they were
-fitted as (tests hold them equal), computed with numpy alone: tagging never imports
-scikit-learn, no out-of-vocabulary n-gram costs a Python exception, and a call on a few
-paragraphs builds no scipy matrix at all.
+fitted as (tests hold them equal), computed with dicts and numpy: tagging never imports
+scikit-learn, and a call on a few paragraphs builds no scipy matrix at all.
 """
 
 from __future__ import annotations
@@ -137,7 +136,8 @@ class CharVocabulary:
 
 @dataclass(frozen=True)
 class Cells:
-    """The non-zero cells of a matrix in row-major order, columns sorted within a row.
+    """The non-zero cells of a matrix in row-major order, columns sorted within a row (only
+    ``weigh`` also takes them block by block, as it needs no order).
 
     What the feature blocks pass along instead of scipy matrices: a tagging call reads a few
     rows, and building a scipy matrix costs more than the arithmetic on them.

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from classifier.batch.destination import check_output, destination
-from classifier.batch.output import Written, output_format, output_record, result_fields
+from classifier.batch.output import Written, output_format, output_record
 from classifier.batch.pools import Ahead, in_order, make_pool
 from classifier.batch.records import Line, Record, parsed
 from classifier.errors import DataError, TaggerError
@@ -133,7 +133,7 @@ def tag_batch(items: list[Record | Line], job: Job, segmented: Segmented | None 
         explanations = ([e.to_dict() for e in model.explain_themes(
             record.text, result.theme_ids, EXPLAIN_TOP, job.min_score)]
             if job.explain else None)
-        lines.append(fmt.line(output_record(record, result_fields(result), explanations),
+        lines.append(fmt.line(output_record(record, result.to_dict(), explanations),
                               record.text))
         themes.update(result.theme_ids)
         paragraphs += len(result.paragraphs)

@@ -25,19 +25,6 @@ def text_hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
-def result_fields(result) -> dict:
-    """``Result.to_dict()`` of a tagging result, built field by field: the same JSON at a
-    tenth of the cost of ``dataclasses.asdict``, which copies every value it walks."""
-    return {"themes": [{"id": t.id, "name": t.name, "score": t.score,
-                        "paragraphs": list(t.paragraphs), "main": t.main}
-                       for t in result.themes],
-            "paragraphs": [{"index": p.index, "text": p.text,
-                            "themes": [{"id": t.id, "name": t.name, "score": t.score}
-                                       for t in p.themes]}
-                           for p in result.paragraphs],
-            "model_version": result.model_version}
-
-
 def output_record(record: Record, result: dict | None = None, explanations=None) -> dict:
     """The output object of a record: its id, its other input fields, the encoding it was read
     in where that was not UTF-8, and its tagging result and the hash of its text, or its error

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import statistics
 import subprocess
@@ -58,11 +59,20 @@ def latencies(call, texts, calls: int) -> np.ndarray:
     return times * 1000
 
 
+def quiet_jieba():
+    """jieba, its dictionary loaded; importing it turns its logger to DEBUG, so turn it down."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
 class SklearnPeer:
     """The usual scikit-learn tagger: jieba words, TF-IDF, one-vs-rest logistic regression."""
 
     def __init__(self):
-        import jieba
+        jieba = quiet_jieba()
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.multiclass import OneVsRestClassifier
@@ -81,10 +91,7 @@ class SklearnPeer:
 
 
 def raw_jieba(paragraphs) -> float:
-    import jieba
-
-    jieba.setLogLevel(30)
-    jieba.initialize()
+    jieba = quiet_jieba()
     return rate(len(paragraphs), lambda: [jieba.lcut(t, HMM=False) for t in paragraphs])
 
 
@@ -136,10 +143,6 @@ def heaviest_imports(importtime: str, top: int = 6) -> list[tuple[str, float]]:
         package = parts[2].strip().split(".")[0]
         totals[package] = totals.get(package, 0.0) + own / 1e6
     return sorted(totals.items(), key=lambda kv: -kv[1])[:top]
-
-
-def verdict(ok: bool) -> str:
-    return "met" if ok else "NOT MET"
 
 
 def main(argv=None) -> int:

@@ -43,9 +43,9 @@ class Ahead:
 def _load_for_good(load, *args):
     """``load(*args)`` for a model that lives as long as this process, without the collector.
 
-    Importing scikit-learn and loading make objects that are never freed: collections while
-    they are made, and collections that walk them later (the last at exit), find nothing and
-    cost a third of a second each. Once loaded they are moved out of its sight (gc.freeze),
+    Loading makes objects that are never freed (the vocabularies' dicts among them):
+    collections while they are made, and collections that walk them later (the last at exit),
+    find nothing and only cost time. Once loaded they are moved out of its sight (gc.freeze),
     which also keeps forked workers from copying the pages that hold them. That is done once
     per process: a process that runs many jobs (tests, a notebook) then keeps the objects of
     later ones, and their garbage, collectable.
@@ -119,9 +119,9 @@ def _child_of(parent: int) -> None:
 
 class _Forked:
     """``--jobs N`` on Linux, where processes fork: the model is loaded once, here, and N workers
-    forked after the load share it, where loky's workers would each import scikit-learn and
-    load it again (2 s apiece). While it loads, helpers forked before the load take the first
-    tasks' model-free work (``Ahead``: segmentation), so no core waits for the model."""
+    forked after the load share it, where loky's workers would each import and load it again.
+    While it loads, helpers forked before the load take the first tasks' model-free work
+    (``Ahead``: segmentation), so no core waits for the model."""
 
     def __init__(self, jobs: int):
         self.workers, self.window = jobs, 2 * jobs

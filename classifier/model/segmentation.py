@@ -38,6 +38,13 @@ def installed(implementation: str) -> str | None:
         return None
 
 
+def _dictionary() -> Path:
+    """jieba's main dictionary, the one rjieba carries a copy of."""
+    import jieba
+
+    return Path(jieba.__file__).with_name("dict.txt")
+
+
 class _Reference:
     """jieba's Tokenizer over its whole dictionary, kept to jieba-rs's way of counting the total."""
 
@@ -45,7 +52,7 @@ class _Reference:
         import jieba
 
         self._tokenizer = jieba.Tokenizer()
-        with open(Path(jieba.__file__).with_name("dict.txt"), "rb") as handle:
+        with open(_dictionary(), "rb") as handle:
             # Read directly: jieba would go through a marshal cache in the system temp dir.
             freq, _ = self._tokenizer.gen_pfdict(handle)
         self._tokenizer.FREQ, self._tokenizer.total = freq, sum(freq.values())
@@ -81,9 +88,7 @@ def _cutter(implementation: str):
 
 def main_frequencies() -> dict[str, int]:
     """jieba's dictionary as word → frequency; the last line wins, as in both implementations."""
-    import jieba
-
-    data = Path(jieba.__file__).with_name("dict.txt").read_bytes().decode("utf-8")
+    data = _dictionary().read_bytes().decode("utf-8")
     return {word: int(freq) for word, freq, *_ in map(str.split, data.splitlines())}
 
 

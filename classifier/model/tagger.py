@@ -71,7 +71,7 @@ class Model:
 
     @property
     def theme_ids(self) -> list[str]:
-        return self.taxonomy.ids
+        return list(self._ids)
 
     @property
     def thresholds(self) -> np.ndarray:
